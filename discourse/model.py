@@ -1,0 +1,129 @@
+"""The one data model shared by every stage: a :class:`Thread` of :class:`Comment` objects.
+
+The parser builds it, the classifier fills in ``label``/``confidence``/``reasons``, the
+analysis and report stages only read it.  Comments are stored in document order; the tree
+is given by ``parent_id`` (structural parent) and ``target_id`` (what a top-level comment
+answers when it quotes an earlier comment instead of the article).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+LABELS: tuple[str, ...] = ("agreement", "rebuttal", "moderation", "off-topic")
+
+#: The three comment-section layouts the parser recognises.
+LAYOUTS: tuple[str, ...] = ("numbered-bullets", "numbered", "bullets")
+
+
+@dataclass(slots=True)
+class Comment:
+    """One comment (or an inline moderator note) in a reply tree.
+
+    ``id`` is a dotted path of 1-based child positions in document order (``"5"``,
+    ``"5.1"``, ``"5.1.2"``), stable for a given document.
+    """
+
+    id: str
+    parent_id: str | None
+    depth: int
+    author: str | None
+    text: str
+    inline: bool = False
+    quotes: list[str] = field(default_factory=list)
+    target_id: str | None = None
+    line: int | None = None
+    label: str | None = None
+    confidence: float | None = None
+    reasons: list[str] = field(default_factory=list)
+    sentiment: float | None = None
+
+    @property
+    def answers_id(self) -> str | None:
+        """The id of the comment this one answers (None: it answers the article)."""
+        return self.parent_id if self.parent_id is not None else self.target_id
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Comment:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(slots=True)
+class Thread:
+    """An article and the reply tree of its comment section."""
+
+    source: str | None
+    layout: str | None
+    title: str
+    article: str
+    comments: list[Comment] = field(default_factory=list)
+    noise: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+    # -- navigation -------------------------------------------------------------------
+    def by_id(self) -> dict[str, Comment]:
+        """Map comment id -> comment."""
+        return {c.id: c for c in self.comments}
+
+    def children(self) -> dict[str | None, list[Comment]]:
+        """Map parent id (None for the article) -> direct replies, in document order."""
+        kids: dict[str | None, list[Comment]] = {}
+        for c in self.comments:
+            kids.setdefault(c.parent_id, []).append(c)
+        return kids
+
+    def answered_text(self, comment: Comment, index: dict[str, Comment] | None = None) -> str:
+        """Text of what ``comment`` answers: its parent, quoted target, or the article."""
+        index = index if index is not None else self.by_id()
+        target = comment.answers_id
+        if target is not None and target in index:
+            return index[target].text
+        return self.article
+
+    def walk(self) -> Iterator[Comment]:
+        """Comments depth-first in document order (the stored order)."""
+        return iter(self.comments)
+
+    @property
+    def participants(self) -> list[str]:
+        """Distinct comment authors in order of first appearance."""
+        seen: dict[str, None] = {}
+        for c in self.comments:
+            if c.author:
+                seen.setdefault(c.author, None)
+        return list(seen)
+
+    # -- conversion --------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Thread:
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known and k != "comments"}
+        comments = [Comment.from_dict(c) for c in data.get("comments", [])]
+        return cls(comments=comments, **kwargs)
+
+    def with_comments(self, comments: list[Comment]) -> Thread:
+        """A copy of this thread with another comment list (used to attach labels)."""
+        return replace(self, comments=comments)
+
+    def to_frame(self):
+        """One row per comment, with the thread's source, title and layout repeated."""
+        import pandas as pd
+
+        rows = []
+        for c in self.comments:
+            row = {"source": self.source, "title": self.title, "layout": self.layout}
+            row.update(c.to_dict())
+            rows.append(row)
+        columns = ["source", "title", "layout"] + [f.name for f in fields(Comment)]
+        return pd.DataFrame(rows, columns=columns)
