@@ -26,9 +26,9 @@ from discourse.analyze.metrics import (
     structural_virality,
     top_level_count,
     transition_matrix,
+    width,
     wiener_index,
     wiener_sum,
-    width,
 )
 from discourse.analyze.sentiment import ensure_sentiment, sentiment_of, split_sentences
 

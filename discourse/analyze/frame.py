@@ -27,9 +27,7 @@ ZHANG_2018 = (
     "Zhang, Danescu-Niculescu-Mizil, Sauper & Taylor 2018, 'Characterizing online public "
     "discussions through patterns of participant interactions' (CSCW)"
 )
-SAVESKI_2021 = (
-    "Saveski, Roy & Roy 2021, 'The structure of toxic conversations on Twitter' (WWW)"
-)
+SAVESKI_2021 = "Saveski, Roy & Roy 2021, 'The structure of toxic conversations on Twitter' (WWW)"
 GOEL_2016 = (
     "Goel, Anderson, Hofman & Watts 2016, 'The structural virality of online diffusion' "
     "(Management Science)"

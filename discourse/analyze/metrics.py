@@ -413,7 +413,9 @@ def contested_subthreads(thread: Thread, n: int = 5) -> list[dict[str, object]]:
         cell["size"] += 1
         cell["classified"] += index[cid].label is not None
         cell["rebuttals"] += index[cid].label == "rebuttal"
-    ranked = sorted((r for r in stats if stats[r]["rebuttals"]), key=lambda r: -stats[r]["rebuttals"])
+    ranked = sorted(
+        (r for r in stats if stats[r]["rebuttals"]), key=lambda r: -stats[r]["rebuttals"]
+    )
     return [
         {
             "id": r,

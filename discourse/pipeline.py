@@ -1,0 +1,149 @@
+"""Run per-document work over many files: streaming, in order, optionally in parallel.
+
+Documents are independent, so the work function runs on each path in a worker process
+(``jobs > 1``) or in-process, and results come back one at a time in input order; a bad
+document is reported and skipped, never stopping the run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from discourse.errors import DiscourseError, InputError
+from discourse.parse.reader import iter_document_paths
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Failure:
+    """A document that could not be processed."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class RunSummary(Generic[T]):
+    """Counts for the end-of-run summary line."""
+
+    done: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """``None``/``0`` means one job per CPU; negative values are refused."""
+    if jobs is None or jobs == 0:
+        return os.cpu_count() or 1
+    if jobs < 0:
+        raise DiscourseError(f"--jobs must be 0 (all CPUs) or a positive number, not {jobs}")
+    return jobs
+
+
+def _guarded(work: Callable[[Path], T], path: Path) -> T | Failure:
+    try:
+        return work(path)
+    except DiscourseError as exc:
+        return Failure(str(path), str(exc))
+    except (ValueError, OSError, UnicodeError, RecursionError) as exc:  # pragma: no cover
+        return Failure(str(path), f"{path}: {type(exc).__name__}: {exc}")
+
+
+class _Task(Generic[T]):
+    """Picklable wrapper so worker processes can run ``work`` with error capture."""
+
+    def __init__(self, work: Callable[[Path], T]) -> None:
+        self.work = work
+
+    def __call__(self, path: Path) -> T | Failure:
+        return _guarded(self.work, path)
+
+
+def run(
+    paths: Iterable[str | os.PathLike[str]],
+    work: Callable[[Path], T],
+    jobs: int = 1,
+    progress: bool = False,
+    description: str = "documents",
+    summary: RunSummary[T] | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
+) -> Iterator[T]:
+    """Yield ``work(path)`` for every document under ``paths``, in input order.
+
+    ``work`` must be a picklable top-level callable when ``jobs > 1``.  Failures are
+    recorded in ``summary`` and passed to ``on_failure`` (if given), then skipped.
+    """
+    files = list(iter_document_paths(list(paths)))
+    if not files:
+        raise InputError(None, "no documents to process")
+    summary = summary if summary is not None else RunSummary()
+    task = _Task(work)
+    jobs = min(resolve_jobs(jobs), len(files))
+    bar = _progress(progress, description, len(files))
+    try:
+        if jobs <= 1:
+            results: Iterator[T | Failure] = (task(p) for p in files)
+            yield from _collect(results, summary, on_failure, bar)
+        else:
+            ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods()
+                                 else "spawn")
+            chunk = max(1, min(16, len(files) // (jobs * 8)))
+            with ctx.Pool(jobs) as pool:
+                yield from _collect(pool.imap(task, files, chunksize=chunk), summary,
+                                    on_failure, bar)
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def _collect(results, summary, on_failure, bar):
+    for result in results:
+        if isinstance(result, Failure):
+            summary.failures.append(result)
+            if on_failure is not None:
+                on_failure(result)
+        else:
+            summary.done += 1
+            yield result
+        if bar is not None:
+            bar.advance()
+
+
+class _Bar:
+    def __init__(self, description: str, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeRemainingColumn(), transient=True,
+                                 redirect_stdout=False, redirect_stderr=False)
+        self.task = self.progress.add_task(description, total=total)
+        self.progress.start()
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def _progress(enabled: bool, description: str, total: int) -> _Bar | None:
+    import sys
+
+    if not enabled or total < 2 or not sys.stderr.isatty():
+        return None
+    return _Bar(description, total)
