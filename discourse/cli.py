@@ -78,8 +78,9 @@ def _threads(args: argparse.Namespace, console: Console, summary: RunSummary,
 
 def _finish(summary: RunSummary, console: Console, what: str = "documents") -> int:
     if summary.failed:
-        console.error(f"{summary.failed} of {summary.done + summary.failed} {what} failed "
-                      f"(see messages above); the rest were processed")
+        if summary.done:
+            console.error(f"{summary.failed} of {summary.done + summary.failed} {what} failed "
+                          f"(see messages above); the rest were processed")
         return EXIT_INPUT if summary.done == 0 else EXIT_PARTIAL
     console.detail(f"{summary.done} {what} processed")
     return EXIT_OK

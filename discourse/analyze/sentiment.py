@@ -35,14 +35,36 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
 
 
-def sentiment_of(text: str) -> float:
-    """Mean VADER compound score over the sentences of ``text``; 0.0 for empty text."""
+#: Sentences scored per text at most (long pasted texts and articles are sampled evenly).
+MAX_SENTENCES = 40
+
+
+def sentiment_profile(text: str) -> tuple[float, float, float, float]:
+    """Means over sentences of VADER's ``(pos, neg, neu, compound)``; zeros for empty text.
+
+    Texts longer than :data:`MAX_SENTENCES` sentences are scored on an even sample of them.
+    """
     sentences = split_sentences(text or "")
     if not sentences:
-        return 0.0
-    analyzer = _analyzer()
-    scores = [analyzer.polarity_scores(s)["compound"] for s in sentences]
-    return sum(scores) / len(scores)
+        return 0.0, 0.0, 0.0, 0.0
+    if len(sentences) > MAX_SENTENCES:
+        step = len(sentences) / MAX_SENTENCES
+        sentences = [sentences[int(i * step)] for i in range(MAX_SENTENCES)]
+    score = _analyzer().polarity_scores
+    totals = [0.0, 0.0, 0.0, 0.0]
+    for s in sentences:
+        d = score(s)
+        totals[0] += d["pos"]
+        totals[1] += d["neg"]
+        totals[2] += d["neu"]
+        totals[3] += d["compound"]
+    n = len(sentences)
+    return totals[0] / n, totals[1] / n, totals[2] / n, totals[3] / n
+
+
+def sentiment_of(text: str) -> float:
+    """Mean VADER compound score over the sentences of ``text``; 0.0 for empty text."""
+    return sentiment_profile(text)[3]
 
 
 def ensure_sentiment(thread: Thread) -> Thread:

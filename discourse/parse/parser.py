@@ -146,12 +146,14 @@ def _attach_quotes(comments: list[Comment], article: str) -> None:
             c.quotes = quoted_spans(c.text, norm(index[c.parent_id]))
             continue
         c.quotes = quoted_spans(c.text, article_norm)
-        if c.quotes:
-            continue
+        if quoted_spans(c.text, article_norm, marked_only=True):
+            continue  # its marked quotes come from the article: it answers the article
         for earlier in reversed(comments[:pos]):
             if earlier.inline:
                 continue
             spans = quoted_spans(c.text, norm(earlier), marked_only=True)
+            # A comment that itself quoted the span is not where it comes from.
+            spans = [s for s in spans if not any(s in q for q in earlier.quotes)]
             if spans:
                 c.quotes, c.target_id = spans, earlier.id
                 break

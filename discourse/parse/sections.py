@@ -8,6 +8,7 @@ its weights are listed in :data:`WEIGHTS` and documented in ``docs/parsing.md``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from discourse.parse.authors import is_author_line
@@ -132,8 +133,8 @@ def _evidence(lines: list[Line], block: Block, prose_words_after: int) -> dict[s
     if authored:
         ev["author_lines"] = WEIGHTS["author_lines"] * authored / len(items)
 
-    loose_nested = sum(1 for ln in nested if _blank_before(lines, ln))
-    if loose_nested and loose_nested >= 0.5 * len(nested):
+    openers = reply_marker_lines(lines, block)
+    if any(lines[k].indent > block.column for k in openers):
         ev["loose_replies"] = WEIGHTS["loose_replies"]
     if len(top) >= 2:
         loose = sum(1 for ln in top[1:] if _blank_before(lines, ln))
@@ -161,6 +162,30 @@ def _evidence(lines: list[Line], block: Block, prose_words_after: int) -> dict[s
     if len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
         ev["sequential_numbers"] = WEIGHTS["sequential_numbers"]
     return ev
+
+
+def reply_marker_lines(lines: list[Line], block: Block) -> set[int]:
+    """Indices of the marker lines in ``block`` that can start a comment.
+
+    A marker opens a comment only if it opens a paragraph (blank line before it) and no
+    other marker shares its column in that tight paragraph group; otherwise it is an item
+    of a list written inside the text.
+    """
+    openers: set[int] = set()
+    k = block.start
+    while k < block.end:
+        if lines[k].blank:
+            k += 1
+            continue
+        group_start = k
+        while k < block.end and not lines[k].blank:
+            k += 1
+        columns = Counter(lines[g].indent for g in range(group_start, k)
+                          if lines[g].marker is not None)
+        first = lines[group_start]
+        if first.marker is not None and columns[first.indent] == 1:
+            openers.add(group_start)
+    return openers
 
 
 def _previous_content(lines: list[Line], index: int) -> Line | None:

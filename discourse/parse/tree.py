@@ -2,9 +2,9 @@
 
 Nesting comes from a stack of marker columns: a marker deeper than the open comment's
 marker starts a reply to it; a marker at the same column or shallower closes comments
-until the stack top is shallower.  A marker line is a *reply* only if it opens a paragraph
-(blank line before it) and is not one of several markers in the same column of one tight
-paragraph group — those are lists written inside a comment and stay in its text.
+until the stack top is shallower.  Which marker lines can open a comment is decided by
+:func:`~discourse.parse.sections.reply_marker_lines`; the others are lists written inside
+a comment and stay in its text.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from discourse.parse.authors import author_of, inline_note, is_furniture, is_timestamp
 from discourse.parse.lines import Line
-from discourse.parse.sections import Block
+from discourse.parse.sections import Block, reply_marker_lines
 
 
 @dataclass(slots=True)
@@ -32,25 +32,6 @@ class RawComment:
     text: str = ""
     inline: bool = False
     text_lines: list[int] = field(default_factory=list)  # line numbers holding its text
-
-
-def reply_marker_lines(lines: list[Line], block: Block) -> set[int]:
-    """Indices of the marker lines in ``block`` that start comments (not in-text lists)."""
-    replies: set[int] = set()
-    k = block.start
-    while k < block.end:
-        if lines[k].blank:
-            k += 1
-            continue
-        group_start = k
-        while k < block.end and not lines[k].blank:
-            k += 1
-        group = range(group_start, k)
-        columns = Counter(lines[g].indent for g in group if lines[g].marker is not None)
-        first = lines[group_start]
-        if first.marker is not None and columns[first.indent] == 1:
-            replies.add(group_start)
-    return replies
 
 
 def build_block(
@@ -169,17 +150,20 @@ def _finish(node: RawComment, noise: list[int]) -> None:
                 noise.append(ln.number)
             else:
                 lines.append(ln)
-        if not lines:
+        # An inline note runs from its "NAME responds:" line to the end of the paragraph.
+        start = next((i for i, ln in enumerate(lines) if inline_note(ln.content)), None)
+        if start is None:
+            if lines:
+                kept.append(lines)
             continue
-        note = inline_note("\n".join(ln.content for ln in lines))
-        if note is not None:
-            child = RawComment(line=lines[0].number, column=lines[0].indent, kind="inline",
-                               parent=node, depth=node.depth + 1, author=note[0],
-                               text=note[1], inline=True,
-                               text_lines=[ln.number for ln in lines])
-            notes.append(child)
-        else:
-            kept.append(lines)
+        if start:
+            kept.append(lines[:start])
+        note_lines = lines[start:]
+        name, text = inline_note("\n".join(ln.content for ln in note_lines))  # type: ignore[misc]
+        notes.append(RawComment(line=note_lines[0].number, column=note_lines[0].indent,
+                                kind="inline", parent=node, depth=node.depth + 1, author=name,
+                                text=text, inline=True,
+                                text_lines=[ln.number for ln in note_lines]))
     node.text = "\n\n".join("\n".join(ln.content for ln in para) for para in kept)
     node.text_lines.extend(ln.number for para in kept for ln in para)
     node.children = sorted(notes + node.children, key=lambda c: c.line)

@@ -1,0 +1,80 @@
+"""Hand-written cue lexicons: how a reply opens, negation and contrast aimed at the parent,
+talk about the discussion itself, and promotion.  Used as features, as the reasons given
+for a label, and by the cue-lexicon baseline."""
+
+from __future__ import annotations
+
+import re
+
+AGREE_OPEN = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|exactly|indeed|agreed?|true|so true|very true|right|correct|"
+    r"absolutely|precisely|well said|good point|fair point|great (?:post|article|point|piece|"
+    r"comment)|excellent|thanks?|thank you|bravo|spot on|same here|\+1|this!|i agree|"
+    r"good (?:post|article|one)|nice|love (?:this|it)|amen|hear,? hear)\b",
+    re.IGNORECASE)
+AGREE_ANY = re.compile(
+    r"\b(?:i agree|agreed|exactly|well said|good point|fair point|so true|very true|thanks?|"
+    r"thank you|great (?:post|article|point|piece)|excellent (?:post|article|point)|spot on|"
+    r"i stand corrected|you(?:'re| are) (?:right|correct)|that reminds me|\+1|likewise|"
+    r"concur|precisely|nailed it|well put|couldn't agree more|could not agree more|same here|"
+    r"good explication|informative|interesting post|i think so too|me too)\b",
+    re.IGNORECASE)
+REBUT_OPEN = re.compile(
+    r"^\W*(?:no\b|nope|wrong|nonsense|rubbish|actually|but\b|however|not really|not true|"
+    r"false|bullshit|bs\b|what\?|really\?|lol|hmm+|sorry,? but|i disagree|disagree|"
+    r"you(?:'re| are) wrong|that(?:'s| is) not|this is not|how (?:can|could|does|do|is)|"
+    r"why (?:do|would|should|is|are)|so what|wait|err?m?\b|um+\b|funny|cute|oh (?:please|really)|"
+    r"i don'?t (?:think|buy|agree)|i doubt|where(?:'s| is) (?:the|your) (?:evidence|proof|source))",
+    re.IGNORECASE)
+REBUT_ANY = re.compile(
+    r"\b(?:disagree|wrong|nonsense|false|not true|incorrect|misleading|myth|propaganda|"
+    r"ridiculous|absurd|rubbish|you(?:'re| are) confusing|you don'?t|you do not|"
+    r"doesn'?t make (?:any )?sense|makes no sense|on the contrary|evidence\?|source\?|citation|"
+    r"prove it|straw ?man|liar|lies?\b|idiot|stupid|fallacy|utterly|meaningless|"
+    r"i don'?t buy|that'?s not|isn'?t true|not the case|mistaken|naive|hypocri\w*|"
+    r"nothing more than|you took me|didn'?t say|never said|shrill|ranting|careful)\b",
+    re.IGNORECASE)
+NEGATION = re.compile(r"\b(?:not|no|never|nothing|none|nobody|neither|nor|cannot)\b|n't\b",
+                      re.IGNORECASE)
+CONTRAST = re.compile(r"\b(?:but|however|although|though|yet|whereas|nevertheless|nonetheless|"
+                      r"actually|instead|rather|despite)\b", re.IGNORECASE)
+MODERATION = re.compile(
+    r"\b(?:spam\w*|off[- ]?topic|troll\w*|bann?(?:ed|ing)?|delet\w+|remov(?:ed|ing)|moderat\w+|"
+    r"copy[- ]?paste\w*|plagiari\w+|attribution|rules|guidelines|be civil|civility|"
+    r"personal attacks?|stay on topic|keep (?:it|this) (?:civil|on topic)|please stop|"
+    r"stop (?:posting|spamming)|last warning|warning|comment policy|this thread|"
+    r"this (?:blog|comment section|forum|sub)|ad hominem|insults?|derail\w*|reported|"
+    r"flagged|mods?\b|admins?\b|goes into the (?:trash|spam)|regurgitat\w+)\b",
+    re.IGNORECASE)
+OFF_TOPIC = re.compile(
+    r"\b(?:https?://|www\.|\w+\.com\b|subscribe\w*|check (?:out )?my\b|my (?:channel|video|"
+    r"page|site|blog)\b|channel\b|click\b|free\b|visit\b|follow me\b|giveaway\b|"
+    r"promo\w*|earn\b|buy\b|sale\b|please share\b|win\b|download\b)",
+    re.IGNORECASE)
+SECOND_PERSON = re.compile(r"\b(?:you|your|you're|yours|yourself|u)\b", re.IGNORECASE)
+QUESTION_OPEN = re.compile(
+    r"^\W*(?:who|what|why|how|when|where|which|is|are|do|does|did|can|could|would|should|"
+    r"isn't|aren't|don't|doesn't)\b", re.IGNORECASE)
+
+CUES: dict[str, re.Pattern[str]] = {
+    "agree_open": AGREE_OPEN,
+    "agree_any": AGREE_ANY,
+    "rebut_open": REBUT_OPEN,
+    "rebut_any": REBUT_ANY,
+    "negation": NEGATION,
+    "contrast": CONTRAST,
+    "moderation": MODERATION,
+    "off_topic": OFF_TOPIC,
+    "second_person": SECOND_PERSON,
+    "question_open": QUESTION_OPEN,
+}
+
+
+def cue_hits(text: str) -> dict[str, list[str]]:
+    """The cue words found in ``text`` per cue family (for reasons and the baseline)."""
+    hits: dict[str, list[str]] = {}
+    for name, pattern in CUES.items():
+        found = [m.group(0).strip() for m in pattern.finditer(text)]
+        if found:
+            hits[name] = found
+    return hits

@@ -1,0 +1,230 @@
+"""Honest evaluation of the reply classifier against baselines, per dataset and per class.
+
+Protocols (all run in one call, every model and baseline on the same split):
+
+* ``seeds`` — leave-one-thread-out cross-validation on the hand-labelled seeds, training
+  on the public data plus the other seed threads; four labels.
+* ``in-dataset`` — each public agreement/rebuttal set's own held-out split
+  (DEBAGREEMENT dev → test; IAC/AWTP/ABCD train+dev → test; RumourEval train+dev → test).
+* ``cross-dataset`` — train on every *other* source (public + seeds), test on this one's
+  test split: the number that predicts performance on a new site.  For the single-class
+  sets (UMOD moderation, YouTube spam off-topic) only the recall of that class means
+  anything, and it is reported as such.
+* ``file`` — a user's labelled pair file: the given model as is, and the baselines by
+  5-fold cross-validation grouped by parent.
+
+On agreement-vs-rebuttal test sets our four-label model's decision is restricted to those
+two labels (argmax over them); baselines are trained on the rows with those labels.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from discourse.classify.baselines import BASELINES
+from discourse.classify.features import cached_sentiment
+from discourse.classify.model import Classifier
+from discourse.classify.scoring import format_table, score
+from discourse.errors import DataError
+from discourse.model import LABELS
+
+OURS = "discourse"
+STANCE = ["agreement", "rebuttal"]
+
+
+@dataclass
+class Evaluation:
+    """All results of one ``discourse evaluate`` run."""
+
+    results: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, protocol: str, dataset: str, model: str, y_true, y_pred,
+            labels: list[str], train_rows: int) -> dict[str, Any]:
+        result = score(list(y_true), list(y_pred), labels)
+        result.update(protocol=protocol, dataset=dataset, model=model, train_rows=train_rows)
+        self.results.append(result)
+        return result
+
+    def table(self) -> str:
+        rows = [{"protocol": r["protocol"], "dataset": r["dataset"], "model": r["model"], **r}
+                for r in self.results]
+        return format_table(rows)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"results": self.results, "notes": self.notes, "seconds": round(self.seconds, 1)}
+
+
+def _restricted(proba: pd.DataFrame, labels: list[str]) -> np.ndarray:
+    return proba[labels].idxmax(axis=1).to_numpy()
+
+
+def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
+             test: pd.DataFrame, labels: list[str], baselines: Iterable[str],
+             progress: Callable[[str], None]) -> None:
+    """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``."""
+    progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
+    model = Classifier.fit(train)
+    ev.add(protocol, dataset, OURS, test["label"], _restricted(model.predict_frame(test), labels),
+           labels, len(train))
+    base_train = train[train["label"].isin(labels)] if len(labels) < len(LABELS) else train
+    for name in baselines:
+        baseline = BASELINES[name]()
+        baseline.fit(base_train)
+        ev.add(protocol, dataset, name, test["label"], baseline.predict(test), labels,
+               len(base_train))
+
+
+def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.DataFrame,
+                    baselines: list[str], progress: Callable[[str], None],
+                    max_train: int | None = None) -> None:
+    """Seeds CV, in-dataset and cross-dataset protocols."""
+    rng = np.random.default_rng(0)
+
+    def cap(frame: pd.DataFrame) -> pd.DataFrame:
+        if max_train and len(frame) > max_train:
+            return frame.iloc[rng.choice(len(frame), max_train, replace=False)]
+        return frame
+
+    everything = pd.concat(list(public.values()), ignore_index=True) if public else seeds.iloc[:0]
+    not_deb_test = everything[~((everything["dataset"] == "debagreement")
+                                & (everything["split"] == "test"))]
+    # Seeds: leave one thread out.
+    if len(seeds):
+        preds: dict[str, list] = {}
+        truth: list[str] = []
+        for doc in sorted(seeds["group"].unique()):
+            test = seeds[seeds["group"] == doc]
+            train = cap(pd.concat([not_deb_test, seeds[seeds["group"] != doc]], ignore_index=True))
+            progress(f"seeds: held-out thread {doc} ({len(test)} comments)")
+            model = Classifier.fit(train)
+            preds.setdefault(OURS, []).extend(_inline_rule(test, model.predict_frame(test)))
+            for name in baselines:
+                b = BASELINES[name]()
+                b.fit(train)
+                preds.setdefault(name, []).extend(b.predict(test))
+            truth.extend(test["label"])
+        for name, p in preds.items():
+            ev.add("seeds (thread CV)", "seeds", name, truth, p, list(LABELS),
+                   len(not_deb_test) + len(seeds))
+    # In-dataset held-out splits.
+    splits = {"debagreement": (["dev"], ["test"]), "iac_awtp_abcd": (["train", "dev"], ["test"]),
+              "rumoureval": (["train", "dev"], ["test"])}
+    for name, (train_splits, test_splits) in splits.items():
+        if name not in public:
+            continue
+        d = public[name]
+        _run_all(ev, "in-dataset", name, cap(d[d["split"].isin(train_splits)]),
+                 d[d["split"].isin(test_splits)], STANCE, baselines, progress)
+    # Cross-dataset: train on all other sources.
+    for name, d in public.items():
+        others = everything[everything["dataset"] != name]
+        train = cap(pd.concat([others, seeds], ignore_index=True))
+        test = d[d["split"] == "test"] if (d["split"] == "test").any() else d
+        labels = sorted(set(test["label"]), key=LABELS.index)
+        if len(labels) == 1:
+            labels = list(LABELS)  # single-class set: 4-way decision, read its recall
+            ev.notes.append(f"{name}: single-class test set ({test['label'].iloc[0]}); only its "
+                            f"recall is meaningful")
+        _run_all(ev, "cross-dataset", name, train, test, labels, baselines, progress)
+
+
+def _inline_rule(frame: pd.DataFrame, proba: pd.DataFrame) -> list[str]:
+    labels = proba.idxmax(axis=1).to_numpy()
+    inline = frame["inline"].fillna(False).astype(bool).to_numpy()
+    return list(np.where(inline, "moderation", labels))
+
+
+def evaluate_file(ev: Evaluation, pairs: pd.DataFrame, name: str, model: Classifier,
+                  baselines: list[str], progress: Callable[[str], None]) -> None:
+    """A user's labelled pairs: the model as is; baselines by grouped 5-fold CV."""
+    from sklearn.model_selection import GroupKFold
+
+    labels = sorted(set(pairs["label"]), key=LABELS.index)
+    decision = labels if len(labels) > 1 else list(LABELS)
+    progress(f"file {name}: {len(pairs)} pairs")
+    ev.add("file", name, OURS, pairs["label"], _restricted(model.predict_frame(pairs), decision),
+           decision, 0)
+    n_splits = min(5, pairs["group"].nunique())
+    if n_splits < 2 or len(labels) < 2:
+        ev.notes.append(f"{name}: too few groups or labels for baseline cross-validation")
+        return
+    for bname in baselines:
+        pred = np.empty(len(pairs), dtype=object)
+        for train_idx, test_idx in GroupKFold(n_splits).split(pairs, groups=pairs["group"]):
+            b = BASELINES[bname]()
+            b.fit(pairs.iloc[train_idx])
+            pred[test_idx] = b.predict(pairs.iloc[test_idx])
+        ev.add("file", name, bname, pairs["label"], pred, decision, len(pairs))
+
+
+def run_evaluation(
+    model_path: str | None = None,
+    files: list[pd.DataFrame] | None = None,
+    file_names: list[str] | None = None,
+    seeds_dir: str = "seeds",
+    public_data: bool = True,
+    baselines: list[str] | None = None,
+    max_train: int | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Evaluation:
+    """Run every protocol that has data; see the module docstring."""
+    from discourse.classify.data import data_dir, load_public, load_seeds
+
+    start = time.perf_counter()
+    ev = Evaluation()
+    baselines = list(BASELINES) if baselines is None else baselines
+    with cached_sentiment():
+        if files:
+            model = Classifier.load(model_path)
+            for frame, name in zip(files, file_names or [], strict=True):
+                evaluate_file(ev, frame, name, model, baselines, progress)
+        else:
+            try:
+                seeds = load_seeds(seeds_dir)
+            except DataError as exc:
+                ev.notes.append(f"seeds skipped: {exc}")
+                seeds = pd.DataFrame()
+            public = {}
+            if public_data:
+                if data_dir() is None:
+                    ev.notes.append("public data not found (set DISCOURSE_DATA or provide "
+                                    "../shared/data): only the seeds were evaluated")
+                else:
+                    public = load_public()
+            if not len(seeds) and not public:
+                raise DataError("nothing to evaluate: no seeds labels and no public data")
+            evaluate_public(ev, public, seeds, baselines, progress, max_train)
+    ev.seconds = time.perf_counter() - start
+    return ev
+
+
+def write_evaluation(ev: Evaluation, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``evaluation.json`` and ``evaluation.html`` (plotly confusion matrices)."""
+    from discourse.classify.scoring import confusion_figure
+    from discourse.export import atomic_output
+    from discourse.report.render import render_template
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = out / "evaluation.json", out / "evaluation.html"
+    with atomic_output(json_path) as handle:
+        json.dump(ev.to_json(), handle, indent=1)
+    figures = []
+    for r in ev.results:
+        if r["model"] == OURS:
+            title = f"{r['protocol']} · {r['dataset']}"
+            figures.append({"title": title, "figure": confusion_figure(r, title)})
+    html = render_template("evaluation.html.j2", evaluation=ev, figures=figures, ours=OURS)
+    with atomic_output(html_path) as handle:
+        handle.write(html)
+    return json_path, html_path

@@ -1,0 +1,308 @@
+"""The reply classifier: a scikit-learn pipeline, saved safely with skops, plus reasons.
+
+``Classifier.predict(thread)`` labels every comment relative to what it answers (its
+parent; the quoted comment for a top-level comment with ``target_id``; else the article).
+An inline moderator note (``Comment.inline``) is labelled *moderation* by rule: the label
+definition says so, and the parser only marks notes the site's moderator embedded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from discourse.classify.cues import cue_hits
+from discourse.classify.features import PAIR_FEATURE_NAMES, PAIR_INPUT_COLUMNS, opening
+from discourse.errors import DataError, ModelError
+from discourse.model import LABELS, Thread
+
+#: Version of the saved-model layout; a file with another version is refused.
+MODEL_FORMAT = 1
+DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.skops"
+INLINE_CONFIDENCE = 0.95
+_REPLY_HASH, _OPENING_HASH, _PARENT_HASH = 2**18, 2**14, 2**16
+
+#: Readable phrases for the pair features when they push towards a label.
+FEATURE_REASONS = {
+    "agree_open": "opens with agreement", "agree_any": "agreement words",
+    "rebut_open": "opens with disagreement", "rebut_any": "disputing words",
+    "negation_rate": "negation", "contrast": "contrast (but/however/actually)",
+    "question_marks": "questions", "ends_question": "ends with a question",
+    "question_open": "opens with a question", "moderation": "talks about the discussion",
+    "off_topic": "promotion/links", "second_person": "addresses the parent (you)",
+    "exclamations": "exclamations", "urls": "links", "sim_parent": "similar to parent",
+    "sim_article": "similar to article", "sim_max": "related to parent or article",
+    "quote_overlap": "quotes the parent", "answers_article": "answers the article",
+    "depth": "depth in the thread", "inline": "inline moderator note",
+    "is_article_author": "written by the article's author",
+    "log_author_posts": "many posts by this author", "long_and_unrelated":
+    "long and unrelated to parent and article", "reply_pos": "positive tone",
+    "reply_neg": "negative tone", "reply_neu": "neutral tone", "reply_compound": "tone",
+    "parent_compound": "parent's tone", "sentiment_product": "tone matches the parent's",
+    "log_reply_words": "length", "log_parent_words": "parent length", "upper_ratio": "capitals",
+}
+_CUE_FOR_FEATURE = {"agree_open": "agree_open", "agree_any": "agree_any",
+                    "rebut_open": "rebut_open", "rebut_any": "rebut_any",
+                    "moderation": "moderation", "off_topic": "off_topic",
+                    "contrast": "contrast", "negation_rate": "negation"}
+
+
+def build_pipeline(c: float = 1.0, calibrate: bool = True):
+    """The untrained pipeline (features + calibrated logistic regression)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from discourse.classify.features import PairFeatures
+
+    def hashed(n: int, ngrams: tuple[int, int], **kw: Any) -> HashingVectorizer:
+        return HashingVectorizer(n_features=n, ngram_range=ngrams, alternate_sign=False,
+                                 norm=None, dtype=np.float32, **kw)
+
+    features = ColumnTransformer([
+        ("reply", make_pipeline(hashed(_REPLY_HASH, (1, 2)), TfidfTransformer(sublinear_tf=True)),
+         "reply"),
+        ("opening", make_pipeline(hashed(_OPENING_HASH, (1, 3), preprocessor=opening,
+                                         token_pattern=r"\S+"),
+                                  TfidfTransformer(sublinear_tf=True)), "reply"),
+        ("parent", make_pipeline(hashed(_PARENT_HASH, (1, 1)), TfidfTransformer(sublinear_tf=True)),
+         "parent"),
+        ("pair", make_pipeline(PairFeatures(), StandardScaler()), list(PAIR_INPUT_COLUMNS)),
+    ])
+    # liblinear (one-vs-rest) is 3-5x faster than lbfgs on these sparse, wide matrices.
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="liblinear")
+    clf = CalibratedClassifierCV(lr, cv=3, method="sigmoid", ensemble=False) if calibrate else lr
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+def prepare_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill optional columns so any pairs frame can go through the pipeline."""
+    for column in ("parent", "reply"):
+        if column not in frame.columns:
+            raise DataError(f"pairs need a {column!r} column")
+    defaults: dict[str, Any] = {"article": "", "depth": -1, "inline": False,
+                                "is_article_author": False, "author_posts": 0}
+    frame = frame.copy()
+    for column, value in defaults.items():
+        if column not in frame.columns:
+            frame[column] = value
+    for column in ("parent", "reply", "article"):
+        frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def thread_pairs(thread: Thread) -> pd.DataFrame:
+    """One pairs row per comment of ``thread``, in comment order."""
+    index = thread.by_id()
+    posts: dict[str, int] = {}
+    for c in thread.comments:
+        if c.author:
+            posts[c.author] = posts.get(c.author, 0) + 1
+    rows = [{"parent": thread.answered_text(c, index), "reply": c.text,
+             "article": thread.article, "depth": c.depth if c.answers_id else 0,
+             "inline": c.inline, "is_article_author": False,
+             "author_posts": posts.get(c.author or "", 0)} for c in thread.comments]
+    return pd.DataFrame(rows, columns=list(PAIR_INPUT_COLUMNS))
+
+
+@dataclass(slots=True)
+class Prediction:
+    """The label of one reply, with its confidence and the cues that weighed most."""
+
+    label: str
+    confidence: float
+    reasons: list[str]
+
+
+class Classifier:
+    """Labels replies as agreement, rebuttal, moderation or off-topic."""
+
+    def __init__(self, pipeline: Any, meta: dict[str, Any] | None = None) -> None:
+        self.pipeline = pipeline
+        self.meta = meta or {}
+
+    # -- persistence ----------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Classifier:
+        """Load a saved model (the bundled default when ``path`` is None)."""
+        import skops.io as sio
+
+        path = Path(path) if path is not None else DEFAULT_MODEL
+        if not path.is_file():
+            raise ModelError(f"{path}: model file not found")
+        try:
+            untrusted = sio.get_untrusted_types(file=path)
+            unknown = [t for t in untrusted if not _trusted(t)]
+            if unknown:
+                raise ModelError(f"{path}: model contains types this version does not trust: "
+                                 f"{', '.join(unknown[:3])}")
+            data = sio.load(path, trusted=untrusted)
+        except ModelError:
+            raise
+        except Exception as exc:  # skops raises many kinds for corrupt files
+            raise ModelError(f"{path}: not a discourse model file ({type(exc).__name__})") from None
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            found = data.get("format") if isinstance(data, dict) else None
+            raise ModelError(f"{path}: model format {found!r} is not supported by this version "
+                             f"(expects {MODEL_FORMAT}); retrain with `discourse train`")
+        return cls(data["pipeline"], data.get("meta", {}))
+
+    def save(self, path: str | Path) -> Path:
+        """Save with skops (no pickle) atomically; returns the path."""
+        import skops.io as sio
+
+        from discourse.export import atomic_output
+
+        payload = {"format": MODEL_FORMAT, "pipeline": self.pipeline, "meta": self.meta}
+        with atomic_output(path, binary=True) as handle:
+            handle.write(sio.dumps(payload, compression=8))
+        return Path(path)
+
+    # -- training -------------------------------------------------------------------------
+    @classmethod
+    def fit(cls, pairs: pd.DataFrame, meta: dict[str, Any] | None = None,
+            calibrate: bool = True) -> Classifier:
+        """Train on a pairs frame with a ``label`` column."""
+        pairs = prepare_pairs(pairs)
+        labels = set(pairs["label"])
+        bad = labels - set(LABELS)
+        if bad:
+            raise DataError(f"labels outside {', '.join(LABELS)}: {', '.join(map(str, bad))}")
+        if len(labels) < 2:
+            raise DataError("training data needs at least two different labels")
+        counts = pairs["label"].value_counts()
+        calibrate = calibrate and int(counts.min()) >= 3
+        pipeline = build_pipeline(calibrate=calibrate)
+        pipeline.fit(pairs, pairs["label"].to_numpy())
+        return cls(pipeline, meta)
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(x) for x in self.pipeline.classes_]
+
+    # -- prediction -----------------------------------------------------------------------
+    def predict_proba_pairs(self, parent_texts, reply_texts, article_texts=None) -> pd.DataFrame:
+        """Probabilities, one column per label (all four, 0 for labels never trained)."""
+        frame = _pairs_from_texts(parent_texts, reply_texts, article_texts)
+        return self._proba(frame)
+
+    def predict_pairs(self, parent_texts, reply_texts, article_texts=None) -> list[str]:
+        """The most probable label for each (parent, reply) pair."""
+        proba = self.predict_proba_pairs(parent_texts, reply_texts, article_texts)
+        return list(proba.idxmax(axis=1)) if len(proba) else []
+
+    def predict_frame(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        """Probabilities for a pairs frame (columns as in :func:`prepare_pairs`)."""
+        return self._proba(prepare_pairs(pairs))
+
+    def _proba(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return pd.DataFrame(columns=list(LABELS), dtype=float)
+        proba = self.pipeline.predict_proba(frame)
+        out = pd.DataFrame(0.0, index=frame.index, columns=list(LABELS))
+        for j, label in enumerate(self.pipeline.classes_):
+            out[str(label)] = proba[:, j]
+        return out
+
+    def predict(self, thread: Thread) -> list[Prediction]:
+        """A prediction per comment of ``thread``, in comment order."""
+        if not thread.comments:
+            return []
+        pairs = thread_pairs(thread)
+        proba = self._proba(pairs)
+        contributions = self._contributions(pairs)
+        out: list[Prediction] = []
+        for i, c in enumerate(thread.comments):
+            row = proba.iloc[i]
+            label = str(row.idxmax())
+            confidence = float(row.max())
+            reasons = self._reasons(c.text, label, contributions, i)
+            if c.inline:
+                label, confidence = "moderation", max(INLINE_CONFIDENCE, float(row["moderation"]))
+                reasons = ["inline moderator note"] + [r for r in reasons if "inline" not in r]
+            out.append(Prediction(label, round(confidence, 4), reasons[:4]))
+        return out
+
+    def annotate(self, thread: Thread) -> Thread:
+        """A copy of ``thread`` with ``label``, ``confidence``, ``reasons`` and ``sentiment``
+        set on every comment."""
+        from discourse.analyze.sentiment import sentiment_of
+
+        predictions = self.predict(thread)
+        comments = [replace(c, label=p.label, confidence=p.confidence, reasons=p.reasons,
+                            sentiment=c.sentiment if c.sentiment is not None
+                            else round(sentiment_of(c.text), 4))
+                    for c, p in zip(thread.comments, predictions, strict=True)]
+        return thread.with_comments(comments)
+
+    # -- reasons --------------------------------------------------------------------------
+    def _linear(self):
+        clf = self.pipeline.named_steps["clf"]
+        if hasattr(clf, "calibrated_classifiers_"):
+            return clf.calibrated_classifiers_[0].estimator
+        return clf
+
+    def _contributions(self, pairs: pd.DataFrame) -> tuple[np.ndarray, list[str]] | None:
+        """Per-row, per-class contributions of the pair features (scaled value × weight)."""
+        features = self.pipeline.named_steps["features"]
+        lr = self._linear()
+        pair_step = features.named_transformers_["pair"]
+        scaled = pair_step.transform(pairs)
+        width = scaled.shape[1]
+        coef = lr.coef_[:, -width:]
+        if coef.shape[0] == 1:  # binary model: one row of weights for classes_[1]
+            coef = np.vstack([-coef[0], coef[0]])
+        return np.einsum("rf,cf->rcf", scaled, coef), [str(c) for c in lr.classes_]
+
+    def _reasons(self, text: str, label: str, contributions, row: int) -> list[str]:
+        contrib, classes = contributions
+        if label not in classes:
+            return []
+        values = contrib[row, classes.index(label)]
+        order = np.argsort(values)[::-1]
+        hits = cue_hits(text)
+        reasons: list[str] = []
+        for f in order[:6]:
+            if values[f] <= 0.05:
+                break
+            name = PAIR_FEATURE_NAMES[f]
+            phrase = FEATURE_REASONS.get(name, name)
+            cue = _CUE_FOR_FEATURE.get(name)
+            if cue and cue in hits:
+                words = ", ".join(dict.fromkeys(w.lower() for w in hits[cue]))
+                phrase = f"{phrase}: {words[:60]}"
+            elif cue:
+                continue  # a cue feature pushing by its absence is no reason to show
+            reasons.append(phrase)
+        return reasons[:3] or ["wording of the reply"]
+
+
+def _pairs_from_texts(parent_texts, reply_texts, article_texts) -> pd.DataFrame:
+    parents, replies = list(parent_texts), list(reply_texts)
+    if len(parents) != len(replies):
+        raise DataError(f"{len(parents)} parent texts but {len(replies)} replies")
+    articles = [""] * len(replies) if article_texts is None else list(article_texts)
+    if len(articles) != len(replies):
+        raise DataError(f"{len(articles)} article texts but {len(replies)} replies")
+    frame = pd.DataFrame({"parent": parents, "reply": replies, "article": articles})
+    empty = int((frame["reply"].fillna("").astype(str).str.strip() == "").sum())
+    if empty:
+        raise DataError(f"{empty} empty reply text(s); every reply needs text")
+    return prepare_pairs(frame)
+
+
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.")
+_TRUSTED_NAMES = {"discourse.classify.features.PairFeatures",
+                  "discourse.classify.features.opening"}
+
+
+def _trusted(type_name: str) -> bool:
+    """Types a discourse model may contain: scikit-learn/numpy/scipy classes and ours."""
+    return type_name in _TRUSTED_NAMES or type_name.startswith(_TRUSTED_PREFIXES)
