@@ -118,6 +118,159 @@ def _explain(thread: Thread) -> None:
         print(f"  lines {b.start + 1}-{b.end}: score {b.score:+.1f} -> {verdict} ({ev})")
 
 
+# -- classification ---------------------------------------------------------------------
+_MODELS: dict[str | None, object] = {}
+
+
+def _model(path: str | None):
+    """The classifier, loaded once per process."""
+    from discourse.classify import Classifier
+
+    if path not in _MODELS:
+        _MODELS[path] = Classifier.load(path)
+    return _MODELS[path]
+
+
+def classify_path(path: Path, model: str | None = None) -> Thread:
+    """Parse and classify one document (a picklable unit of work for ``--jobs``)."""
+    from discourse.parse import parse_file
+
+    return _model(model).annotate(parse_file(path))  # type: ignore[attr-defined]
+
+
+def _classified(args: argparse.Namespace, console: Console, summary: RunSummary):
+    from functools import partial
+
+    _model(args.model)  # fail early, once, on a bad model file
+    return _threads(args, console, summary, partial(classify_path, model=args.model),
+                    description="classifying")
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from discourse.export import format_tree, write_threads
+
+    console = _console(args)
+    summary: RunSummary = RunSummary()
+    threads = _classified(args, console, summary)
+    if args.tree:
+        for thread in threads:
+            print(format_tree(thread))
+            print()
+    else:
+        write_threads(threads, args.format, args.output)
+    return _finish(summary, console)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from discourse.analyze import COLUMNS, thread_metrics
+    from discourse.export import write_rows
+
+    console = _console(args)
+    summary: RunSummary = RunSummary()
+    rows = (thread_metrics(t) for t in _classified(args, console, summary))
+    write_rows(rows, args.format, args.output, COLUMNS)
+    return _finish(summary, console)
+
+
+def _site_rule(rule: str):
+    from discourse.report import site_from_folder, site_from_layout, site_from_regex
+
+    if rule == "layout":
+        return site_from_layout
+    if rule == "folder":
+        return site_from_folder
+    try:
+        return site_from_regex(rule)
+    except Exception as exc:  # re.error
+        raise DiscourseError(f"--site-from: not a layout/folder or valid pattern ({exc})") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from discourse.report import write_report
+
+    console = _console(args)
+    summary: RunSummary = RunSummary()
+    if not args.paths:
+        args.paths = ["seeds"]
+        if not Path("seeds").is_dir():
+            raise DiscourseError("no PATH given and no seeds/ folder here; give files or folders")
+    threads = _classified(args, console, summary)
+    report = write_report(threads, args.output, plotlyjs=args.plotlyjs,
+                          site_of=_site_rule(args.site_from))
+    if args.command == "compare":
+        _print_sites(report.rows)
+        console.info(f"wrote {report.compare}")
+    else:
+        console.info(f"wrote {len(report.pages)} thread pages, {report.index} and "
+                     f"{report.compare}")
+    return _finish(summary, console)
+
+
+def _print_sites(rows: list[dict]) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return
+    table = frame.groupby("site").agg(
+        threads=("size", "size"), comments=("size", "sum"), max_depth=("max_depth", "mean"),
+        rebuttal=("share_rebuttal", "mean"), agreement=("share_agreement", "mean"),
+        moderation=("moderation_count", "sum"), gini=("participation_gini", "mean"),
+        escalation=("escalation_slope", "mean"))
+    print(table.round(3).to_string())
+
+
+def _pair_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--parent-col", default="parent", help="column with the parent text")
+    p.add_argument("--reply-col", default="reply", help="column with the reply text")
+    p.add_argument("--label-col", default="label", help="column with the label")
+    p.add_argument("--article-col", default=None, help="column with the article text")
+    p.add_argument("--map", dest="mapping", metavar="SPEC",
+                   help="label mapping, e.g. 0=rebuttal,2=agreement")
+
+
+def _load_files(args: argparse.Namespace) -> list:
+    from discourse.classify.data import load_pairs_file, parse_mapping
+
+    mapping = parse_mapping(args.mapping) if args.mapping else None
+    return [load_pairs_file(path, args.parent_col, args.reply_col, args.label_col, mapping,
+                            args.article_col) for path in args.data]
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from discourse.classify.train import default_training_pairs, train
+
+    console = _console(args)
+    frames = _load_files(args) if args.data else []
+    if not args.data or args.with_default:
+        frames.append(default_training_pairs(args.seeds, progress=console.info))
+    pairs = pd.concat(frames, ignore_index=True)
+    command = "discourse train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else ""
+    model = train(pairs, command=command, progress=console.info)
+    path = model.save(args.output)
+    console.info(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(pairs)} pairs)")
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from discourse.classify.evaluate import run_evaluation, write_evaluation
+
+    console = _console(args)
+    files = _load_files(args) if args.data else None
+    ev = run_evaluation(model_path=args.model, files=files,
+                        file_names=[Path(p).name for p in args.data] if args.data else None,
+                        seeds_dir=args.seeds, public_data=not args.seeds_only,
+                        max_train=args.max_train, progress=console.info)
+    print(ev.table())
+    for note in ev.notes:
+        print(f"note: {note}")
+    json_path, html_path = write_evaluation(ev, args.output)
+    console.info(f"wrote {json_path} and {html_path}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from discourse.export import FORMATS
 
@@ -138,6 +291,68 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="print the evidence behind each list block's comments/not-comments call")
     p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("classify", help="parse and label every reply",
+                       description="Parse documents and label every comment relative to what "
+                                   "it answers: agreement, rebuttal, moderation, off-topic.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _common(p, FORMATS, "json")
+    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--tree", action="store_true", help="print each labelled tree for a human")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("analyze", help="debate metrics, one row per thread")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _common(p, ("csv", "json", "jsonl", "parquet"), "csv")
+    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.set_defaults(func=cmd_analyze)
+
+    for name, help_text, default_site in (
+            ("report", "HTML report: a page per article, index and comparison", "layout"),
+            ("compare", "compare threads across sites (writes the report, prints the table)",
+             "folder")):
+        p = sub.add_parser(name, help=help_text, description=help_text + ".")
+        p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds)")
+        p.add_argument("-o", "--output", default="reports", metavar="DIR",
+                       help="output folder (default: reports)")
+        p.add_argument("--model", help="model file (default: the bundled model)")
+        p.add_argument("--plotlyjs", choices=("directory", "inline", "cdn"), default="directory",
+                       help="plotly.js written once beside the pages (default), inlined into "
+                            "every page, or loaded from the CDN (needs network)")
+        p.add_argument("--site-from", default=default_site, metavar="RULE",
+                       help=f"site of a thread: layout, folder, or a regex whose first group "
+                            f"is taken from the source path (default: {default_site})")
+        _verbosity(p)
+        p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("train", help="train a model on labelled pairs",
+                       description="Train a classifier. Without DATA: the seeds' labels plus "
+                                   "the public data (../shared/data or $DISCOURSE_DATA).")
+    p.add_argument("data", nargs="*", metavar="DATA",
+                   help="labelled pair files (csv/tsv/jsonl/parquet)")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
+    p.add_argument("--with-default", action="store_true",
+                   help="add the default training data to DATA")
+    p.add_argument("--seeds", default="seeds", help="seeds folder with labels.csv")
+    _pair_args(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="per-class scores against baselines",
+                       description="Evaluate against baselines. Without DATA: seeds thread-CV, "
+                                   "each public set's held-out split and cross-dataset. With "
+                                   "DATA: the model on the user's labelled pairs.")
+    p.add_argument("data", nargs="*", metavar="DATA")
+    p.add_argument("--model", help="model file for DATA (default: the bundled model)")
+    p.add_argument("-o", "--output", default="reports", metavar="DIR",
+                   help="folder for evaluation.json and evaluation.html (default: reports)")
+    p.add_argument("--seeds", default="seeds", help="seeds folder with labels.csv")
+    p.add_argument("--seeds-only", action="store_true", help="skip the public data")
+    p.add_argument("--max-train", type=int, default=None, metavar="N",
+                   help="subsample training sets to N pairs (quick runs)")
+    _pair_args(p)
+    _verbosity(p)
+    p.set_defaults(func=cmd_evaluate)
     return parser
 
 

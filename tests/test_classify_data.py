@@ -257,8 +257,8 @@ def test_loaders_on_tiny_copies(tmp_path: Path) -> None:
     ).to_csv(tmp_path / "youtube_spam" / "Youtube09-Band.csv", index=False)
     yt = data.load_youtube_spam(root=tmp_path)
     assert yt["reply"].tolist() == ["sub to me", "free $"]
-    assert (yt["label"] == "off-topic").all() and (yt["parent"] == "").all()
-    assert (yt["article"] == "Band").all() and (yt["group"] == "Youtube09-Band.csv").all()
+    assert (yt["label"] == "off-topic").all() and (yt["parent"] == "Band video").all()
+    assert (yt["article"] == "Band video").all() and (yt["group"] == "Youtube09-Band.csv").all()
 
     with pytest.warns(UserWarning, match="skipping debagreement dev"):
         loaded = data.load_public(root=tmp_path)  # debagreement_dev.csv absent: test loads

@@ -44,9 +44,10 @@ def _transition_definitions() -> dict[str, tuple[str, str]]:
     out = {}
     for parent in (m.ARTICLE, *LABELS):
         for child in LABELS:
-            what = "a top-level comment" if parent == m.ARTICLE else f"a {parent} comment"
+            what = "the article (top-level comments)" if parent == m.ARTICLE \
+                else f"{'an' if parent[0] in 'aeiou' else 'a'} {parent} comment"
             out[f"trans_{_col(parent)}_{_col(child)}"] = (
-                f"Number of {child} comments replying to {what}.",
+                f"Number of {child} comments answering {what}.",
                 "",
             )
     return out

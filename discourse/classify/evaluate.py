@@ -209,22 +209,23 @@ def run_evaluation(
 
 
 def write_evaluation(ev: Evaluation, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``evaluation.json`` and ``evaluation.html`` (plotly confusion matrices)."""
+    """Write ``evaluation.json`` and ``evaluation.html`` (with plotly confusion matrices)
+    into ``out_dir`` (normally the reports folder, beside the other pages)."""
     from discourse.classify.scoring import confusion_figure
     from discourse.export import atomic_output
-    from discourse.report.render import render_template
+    from discourse.report.render import Renderer, write_text
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out / "evaluation.json", out / "evaluation.html"
     with atomic_output(json_path) as handle:
         json.dump(ev.to_json(), handle, indent=1)
-    figures = []
+    figures = {}
     for r in ev.results:
         if r["model"] == OURS:
-            title = f"{r['protocol']} · {r['dataset']}"
-            figures.append({"title": title, "figure": confusion_figure(r, title)})
-    html = render_template("evaluation.html.j2", evaluation=ev, figures=figures, ours=OURS)
-    with atomic_output(html_path) as handle:
-        handle.write(html)
+            fig = confusion_figure(r, f"{r['protocol']} · {r['dataset']}")
+            figures[(r["protocol"], r["dataset"])] = json.loads(fig.to_json())
+    renderer = Renderer("directory")
+    renderer.write_plotlyjs(out / "plotly.min.js")
+    write_text(html_path, renderer.evaluation_page(ev, figures, OURS))
     return json_path, html_path

@@ -26,25 +26,26 @@ DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.skops"
 INLINE_CONFIDENCE = 0.95
 _REPLY_HASH, _OPENING_HASH, _PARENT_HASH = 2**18, 2**14, 2**16
 
-#: Readable phrases for the pair features when they push towards a label.
+#: Readable phrases for pair features that push towards a label when high (and, for a
+#: few, when low); structural features such as length or depth are not shown as reasons.
 FEATURE_REASONS = {
     "agree_open": "opens with agreement", "agree_any": "agreement words",
     "rebut_open": "opens with disagreement", "rebut_any": "disputing words",
     "negation_rate": "negation", "contrast": "contrast (but/however/actually)",
     "question_marks": "questions", "ends_question": "ends with a question",
     "question_open": "opens with a question", "moderation": "talks about the discussion",
-    "off_topic": "promotion/links", "second_person": "addresses the parent (you)",
-    "exclamations": "exclamations", "urls": "links", "sim_parent": "similar to parent",
-    "sim_article": "similar to article", "sim_max": "related to parent or article",
-    "quote_overlap": "quotes the parent", "answers_article": "answers the article",
-    "depth": "depth in the thread", "inline": "inline moderator note",
-    "is_article_author": "written by the article's author",
-    "log_author_posts": "many posts by this author", "long_and_unrelated":
-    "long and unrelated to parent and article", "reply_pos": "positive tone",
-    "reply_neg": "negative tone", "reply_neu": "neutral tone", "reply_compound": "tone",
-    "parent_compound": "parent's tone", "sentiment_product": "tone matches the parent's",
-    "log_reply_words": "length", "log_parent_words": "parent length", "upper_ratio": "capitals",
+    "off_topic": "promotion or links", "second_person": "addresses the parent (you)",
+    "exclamations": "exclamations", "urls": "links", "sim_parent": "close to the parent",
+    "sim_article": "close to the article", "quote_overlap": "quotes the parent",
+    "inline": "inline moderator note", "is_article_author": "written by the article's author",
+    "log_author_posts": "many posts by this author",
+    "long_and_unrelated": "long and unrelated to parent and article",
+    "reply_pos": "positive tone", "reply_neg": "negative tone",
+    "sentiment_product": "tone matches the parent's",
 }
+LOW_REASONS = {"sim_parent": "unrelated to the parent", "sim_article": "unrelated to the article",
+               "sim_max": "unrelated to parent and article", "reply_pos": "no positive tone",
+               "reply_neg": "no negative tone", "sentiment_product": "tone opposite the parent's"}
 _CUE_FOR_FEATURE = {"agree_open": "agree_open", "agree_any": "agree_any",
                     "rebut_open": "rebut_open", "rebut_any": "rebut_any",
                     "moderation": "moderation", "off_topic": "off_topic",
@@ -57,6 +58,7 @@ def build_pipeline(c: float = 1.0, calibrate: bool = True):
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import Pipeline, make_pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -76,8 +78,9 @@ def build_pipeline(c: float = 1.0, calibrate: bool = True):
          "parent"),
         ("pair", make_pipeline(PairFeatures(), StandardScaler()), list(PAIR_INPUT_COLUMNS)),
     ])
-    # liblinear (one-vs-rest) is 3-5x faster than lbfgs on these sparse, wide matrices.
-    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="liblinear")
+    # One-vs-rest liblinear is 3-5x faster than multinomial lbfgs on these wide matrices.
+    lr = OneVsRestClassifier(LogisticRegression(C=c, class_weight="balanced", max_iter=1000,
+                                                solver="liblinear"))
     clf = CalibratedClassifierCV(lr, cv=3, method="sigmoid", ensemble=False) if calibrate else lr
     return Pipeline([("features", features), ("clf", clf)])
 
@@ -243,44 +246,47 @@ class Classifier:
         return thread.with_comments(comments)
 
     # -- reasons --------------------------------------------------------------------------
-    def _linear(self):
+    def _weights(self) -> tuple[np.ndarray, list[str]]:
+        """Linear weights (classes × features) of the underlying one-vs-rest model."""
         clf = self.pipeline.named_steps["clf"]
         if hasattr(clf, "calibrated_classifiers_"):
-            return clf.calibrated_classifiers_[0].estimator
-        return clf
+            clf = clf.calibrated_classifiers_[0].estimator
+        classes = [str(c) for c in clf.classes_]
+        coef = np.vstack([e.coef_ for e in clf.estimators_])
+        if coef.shape[0] == 1:  # two classes: one estimator for classes_[1]
+            coef = np.vstack([-coef[0], coef[0]])
+        return coef, classes
 
-    def _contributions(self, pairs: pd.DataFrame) -> tuple[np.ndarray, list[str]] | None:
+    def _contributions(self, pairs: pd.DataFrame) -> tuple[np.ndarray, list[str], np.ndarray]:
         """Per-row, per-class contributions of the pair features (scaled value × weight)."""
         features = self.pipeline.named_steps["features"]
-        lr = self._linear()
-        pair_step = features.named_transformers_["pair"]
-        scaled = pair_step.transform(pairs)
-        width = scaled.shape[1]
-        coef = lr.coef_[:, -width:]
-        if coef.shape[0] == 1:  # binary model: one row of weights for classes_[1]
-            coef = np.vstack([-coef[0], coef[0]])
-        return np.einsum("rf,cf->rcf", scaled, coef), [str(c) for c in lr.classes_]
+        scaled = features.named_transformers_["pair"].transform(pairs)
+        coef, classes = self._weights()
+        return np.einsum("rf,cf->rcf", scaled, coef[:, -scaled.shape[1]:]), classes, scaled
 
     def _reasons(self, text: str, label: str, contributions, row: int) -> list[str]:
-        contrib, classes = contributions
+        contrib, classes, scaled = contributions
         if label not in classes:
             return []
         values = contrib[row, classes.index(label)]
-        order = np.argsort(values)[::-1]
         hits = cue_hits(text)
         reasons: list[str] = []
-        for f in order[:6]:
+        for f in np.argsort(values)[::-1][:8]:
             if values[f] <= 0.05:
                 break
             name = PAIR_FEATURE_NAMES[f]
-            phrase = FEATURE_REASONS.get(name, name)
+            high = scaled[row, f] > 0
+            phrase = FEATURE_REASONS.get(name) if high else LOW_REASONS.get(name)
+            if phrase is None:
+                continue
             cue = _CUE_FOR_FEATURE.get(name)
-            if cue and cue in hits:
+            if cue:
+                if cue not in hits:
+                    continue
                 words = ", ".join(dict.fromkeys(w.lower() for w in hits[cue]))
                 phrase = f"{phrase}: {words[:60]}"
-            elif cue:
-                continue  # a cue feature pushing by its absence is no reason to show
-            reasons.append(phrase)
+            if phrase not in reasons:
+                reasons.append(phrase)
         return reasons[:3] or ["wording of the reply"]
 
 

@@ -13,9 +13,7 @@ _AUTHOR = re.compile(
 )
 # First words that make "X said:" an ordinary sentence rather than an author line.
 _NOT_NAMES = frozenset(
-    """i you he she it we they me him her us them my your his its our their this that
-    these those who which what someone somebody everyone anybody nobody one people
-    the a an once also then so and but or as if when while because everybody""".split()
+    ["i", "you", "he", "she", "it", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "its", "our", "their", "this", "that", "these", "those", "who", "which", "what", "someone", "somebody", "everyone", "anybody", "nobody", "one", "people", "the", "a", "an", "once", "also", "then", "so", "and", "but", "or", "as", "if", "when", "while", "because", "everybody"]
 )
 _INLINE = re.compile(
     r"^(?P<name>(?:[A-Z][\w.'’-]{0,24})(?:\s+[A-Z][\w.'’-]{0,24}){0,2})\s+"

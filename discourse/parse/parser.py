@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from discourse.errors import InputError
 from discourse.model import Comment, Thread
 from discourse.parse.lines import Line, split_lines
-from discourse.parse.quotes import normalise, quoted_spans
+from discourse.parse.quotes import QuoteCandidates, normalise
 from discourse.parse.sections import COMMENTS_HEADING, Block, find_blocks, score_blocks
 from discourse.parse.tree import RawComment, build_block
 
@@ -142,16 +142,19 @@ def _attach_quotes(comments: list[Comment], article: str) -> None:
     for pos, c in enumerate(comments):
         if c.inline or not c.text:
             continue
-        if c.parent_id is not None:
-            c.quotes = quoted_spans(c.text, norm(index[c.parent_id]))
+        candidates = QuoteCandidates(c.text)
+        if not candidates.spans:
             continue
-        c.quotes = quoted_spans(c.text, article_norm)
-        if quoted_spans(c.text, article_norm, marked_only=True):
-            continue  # its marked quotes come from the article: it answers the article
+        if c.parent_id is not None:
+            c.quotes = candidates.found(norm(index[c.parent_id]))
+            continue
+        c.quotes = candidates.found(article_norm)
+        if not candidates.has_marked or candidates.found(article_norm, marked_only=True):
+            continue  # nothing marked as a quote, or its marked quotes come from the article
         for earlier in reversed(comments[:pos]):
             if earlier.inline:
                 continue
-            spans = quoted_spans(c.text, norm(earlier), marked_only=True)
+            spans = candidates.found(norm(earlier), marked_only=True)
             # A comment that itself quoted the span is not where it comes from.
             spans = [s for s in spans if not any(s in q for q in earlier.quotes)]
             if spans:

@@ -40,25 +40,43 @@ def candidate_spans(text: str) -> list[tuple[str, int]]:
     return spans
 
 
-def found_in(span: str, source_norm: str, min_words: int = MIN_WORDS_MARKED) -> bool:
-    """True when every ellipsis-separated piece of ``span`` with at least ``min_words``
-    words occurs in ``source_norm`` (a :func:`normalise`-d text), and there is one."""
-    pieces = [normalise(p) for p in _ELLIPSIS.split(span)]
-    pieces = [p for p in pieces if len(p.split()) >= min_words]
-    return bool(pieces) and all(p in source_norm for p in pieces)
+class QuoteCandidates:
+    """The candidate spans of one comment, normalised once, matched against any source."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, text: str) -> None:
+        self.spans: list[tuple[str, bool, list[str]]] = []  # (span, marked, pieces)
+        fewest: dict[str, int] = {}  # span -> smallest word minimum it was found with
+        for span, min_words in candidate_spans(text):
+            span = span.strip(" “”\"«»„")
+            if span:
+                fewest[span] = min(min_words, fewest.get(span, min_words))
+        for span, min_words in fewest.items():
+            pieces = [normalise(p) for p in _ELLIPSIS.split(span)]
+            pieces = [p for p in pieces if len(p.split()) >= min_words]
+            if pieces:
+                self.spans.append((span, min_words == MIN_WORDS_MARKED, pieces))
+
+    @property
+    def has_marked(self) -> bool:
+        return any(marked for _, marked, _ in self.spans)
+
+    def found(self, source_norm: str, marked_only: bool = False) -> list[str]:
+        """Spans that quote the normalised source, in order; a span inside a longer one
+        found is dropped.  ``marked_only`` skips bare lines (no quote marks)."""
+        found: list[str] = []
+        for span, marked, pieces in self.spans:
+            if marked_only and not marked:
+                continue
+            if any(span in f for f in found):
+                continue
+            if all(p in source_norm for p in pieces):
+                found = [f for f in found if f not in span]
+                found.append(span)
+        return found
 
 
 def quoted_spans(text: str, source_norm: str, marked_only: bool = False) -> list[str]:
-    """Spans of ``text`` that quote the normalised source, in order; a span inside a longer
-    one found is dropped.  ``marked_only`` skips bare lines (no quote marks)."""
-    found: list[str] = []
-    for span, min_words in candidate_spans(text):
-        if marked_only and min_words == MIN_WORDS_BARE:
-            continue
-        span = span.strip(" “”\"«»„")
-        if not span or any(span in f for f in found):
-            continue
-        if found_in(span, source_norm, min_words):
-            found = [f for f in found if f not in span]
-            found.append(span)
-    return found
+    """Spans of ``text`` that quote the normalised source (see :class:`QuoteCandidates`)."""
+    return QuoteCandidates(text).found(source_norm, marked_only)

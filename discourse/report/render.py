@@ -236,6 +236,26 @@ class Renderer:
                     "per_thread": ch.PER_THREAD_LIMIT, "points": ch.POINTS_LIMIT})
 
 
+    # -- evaluation -----------------------------------------------------------------------
+    def evaluation_page(self, evaluation: Any, figures: Mapping[tuple[str, str], Any],
+                        ours: str) -> str:
+        """The classifier evaluation: one card per (protocol, dataset) with every model's
+        scores and the confusion matrix of ours (``figures`` are plotly figure dicts)."""
+        groups: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in evaluation.results:
+            key = (r["protocol"], r["dataset"])
+            group = groups.setdefault(key, {"protocol": key[0], "dataset": key[1],
+                                            "labels": r["labels"], "rows": [], "chart": None})
+            group["rows"].append(r)
+        for i, (key, fig) in enumerate(figures.items()):
+            if key in groups:
+                groups[key]["chart"] = ch.chart(f"chart-eval-{i}", " · ".join(key), fig)
+        has_charts = any(g["chart"] for g in groups.values())
+        return self._render("evaluation.html.j2", evaluation=evaluation,
+                            groups=list(groups.values()), ours=ours, has_charts=has_charts,
+                            csp=self.csp(charts=has_charts))
+
+
 def write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through :func:`atomic_output`, readable by all (0644)
     like a normally created file (the temporary file behind it is private)."""
