@@ -35,6 +35,7 @@ import argparse
 import contextlib
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -73,27 +74,54 @@ class Measurement:
     max_rss_mb: float | None = None  # largest single process (os.wait4 ru_maxrss)
     tree_rss_mb: float | None = None  # peak of the sum over the process tree (psutil)
     returncode: int | None = None
+    others: float | None = None  # share of all CPUs used by other processes meanwhile
     skipped: str | None = None  # why it did not run
     error: str | None = None
     extra: dict = field(default_factory=dict)
 
 
+#: Runs the command as its own child and reports that child's rusage (peak RSS, CPU, exit
+#: status).  The wrapper is a bare interpreter: a child inherits its parent's peak RSS
+#: through fork + exec on Linux, so the benchmark driver (which has imported the package)
+#: must not be the one that forks the command.
+_WRAPPER = """import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as f:
+    json.dump([ru.ru_maxrss * 1024, ru.ru_utime + ru.ru_stime, code], f)
+sys.exit(code if code >= 0 else 1)
+"""
+
+
 def run_measured(cmd: list[str], stdout_path: Path | None = None, poll: float = 0.05) -> dict:
     """Run ``cmd`` in a fresh process and return wall/CPU time, peak RSS and its stderr."""
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile(suffix=".json") as ru:
+        wrapped = [PYTHON, "-I", "-S", "-c", _WRAPPER, ru.name, *cmd]
         if stdout_path:
             with open(stdout_path, "wb") as out:
-                result = _run_polled(cmd, out, err, poll)
+                result = _run_polled(wrapped, out, err, poll)
         else:
-            result = _run_polled(cmd, subprocess.DEVNULL, err, poll)
+            result = _run_polled(wrapped, subprocess.DEVNULL, err, poll)
         err.seek(0)
         result["stderr"] = err.read().decode("utf-8", "replace")
+        try:
+            maxrss, cpu, code = json.loads(Path(ru.name).read_text() or "null")
+        except (TypeError, ValueError):
+            return result
+    result["returncode"] = code
+    result["cpu"] = max(result["cpu"], cpu)
+    result["max_rss_mb"] = max(result["max_rss_mb"], maxrss / MB)
     return result
 
 
 def _run_polled(cmd: list[str], out, err, poll: float) -> dict:
+    """Run ``cmd``, polling the RSS and CPU time of its descendants (not of ``cmd`` itself)."""
     import psutil
 
+    busy0 = _busy_seconds()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
     peak = [0]
@@ -109,7 +137,7 @@ def _run_polled(cmd: list[str], out, err, poll: float) -> dict:
         while not done.is_set():
             total = 0
             try:
-                procs = [root, *root.children(recursive=True)]
+                procs = root.children(recursive=True)
             except psutil.Error:
                 break
             for p in procs:
@@ -124,16 +152,45 @@ def _run_polled(cmd: list[str], out, err, poll: float) -> dict:
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc.wait()
     wall = time.perf_counter() - start
     done.set()
     watcher.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    # wait4 counts only descendants that were waited for (pool workers may not be):
-    # take the polled sum over the tree when it is larger.
-    return {"wall": wall, "cpu": max(usage.ru_utime + usage.ru_stime, sum(cpu.values())),
-            "max_rss_mb": max(usage.ru_maxrss * 1024, *rss.values(), 0) / MB,
-            "tree_rss_mb": peak[0] / MB, "returncode": proc.returncode}
+    # The wrapper's rusage counts only descendants that were waited for (pool workers may
+    # not be): the polled sum over the tree is taken when it is larger.
+    own = sum(cpu.values())
+    others = max(0.0, _busy_seconds() - busy0 - own) / (wall * (os.cpu_count() or 1))
+    return {"wall": wall, "cpu": own, "others": others,
+            "max_rss_mb": max([0, *rss.values()]) / MB, "tree_rss_mb": peak[0] / MB,
+            "returncode": proc.returncode}
+
+
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all processes, all cores)."""
+    import psutil
+
+    t = psutil.cpu_times()
+    return t.user + t.nice + t.system + getattr(t, "irq", 0) + getattr(t, "softirq", 0)
+
+
+def wait_for_idle(limit: float, cores: int = 1) -> float:
+    """Wait (up to ``limit`` s) until ``cores`` CPUs are free of other work (10% slack);
+    return the last reading of the machine's busy percentage."""
+    import psutil
+
+    ncpu = os.cpu_count() or 1
+    threshold = 100.0 * max(0, ncpu - cores) / ncpu + 10.0
+    begin = time.monotonic()
+    said = -60.0
+    while True:
+        busy = psutil.cpu_percent(interval=2.0)
+        now = time.monotonic()
+        if busy < threshold or now - begin >= limit:
+            return busy
+        if now - said >= 60:
+            print(f"    (machine {busy:.0f}% busy with other work; waiting up to "
+                  f"{limit - (now - begin):.0f} s)", flush=True)
+            said = now
 
 
 # -- corpora -------------------------------------------------------------------------------
@@ -224,6 +281,7 @@ def measure(step: str, corpus: Corpus, jobs: int, model: str | None) -> Measurem
         internal = step in ("scan", "vader")
         r = run_measured(cmd, result_file if internal else None)
         m.wall, m.cpu, m.returncode = r["wall"], r["cpu"], r["returncode"]
+        m.others = r["others"]
         m.max_rss_mb, m.tree_rss_mb = r["max_rss_mb"], r["tree_rss_mb"]
         m.seconds = m.wall
         if r["returncode"] != 0:
@@ -288,7 +346,7 @@ def _vader_worker(folder: str) -> None:
 
 
 # -- profiling -----------------------------------------------------------------------------
-def profile(step: str, corpus: Corpus, model: str | None) -> dict:
+def profile(step: str, corpus: Corpus, model: str | None, wait: float = 0.0) -> dict:
     """Profile one CLI command (jobs 1) with pyinstrument; return the top functions."""
     import pstats
 
@@ -297,6 +355,7 @@ def profile(step: str, corpus: Corpus, model: str | None) -> dict:
     args = cli_args(step, corpus, 1, model, OUT / "profile-report")
     prof = [PYTHON, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session), "-m",
             "discourse.cli", *args]
+    wait_for_idle(wait)
     print(f"profiling {step} on {corpus.label} ...", flush=True)
     r = run_measured(prof)
     if r["returncode"] != 0:
@@ -311,7 +370,7 @@ def profile(step: str, corpus: Corpus, model: str | None) -> dict:
         rows.append({"function": name, "where": f"{_short(file)}:{line}",
                      "self": tt / total, "cumulative": ct / total})
     rows.sort(key=lambda r: r["self"], reverse=True)
-    own = [r for r in rows if "discourse/" in r["where"] and not r["where"].startswith("<")]
+    own = [r for r in rows if "discourse/" in r["where"] and r["function"] not in ("<module>", "main")]
     own.sort(key=lambda r: r["cumulative"], reverse=True)
     return {"total_seconds": total, "wall": r["wall"], "self": rows[:12], "own": own[:12],
             "text": str(base.with_suffix(".txt").relative_to(ROOT))}
@@ -392,8 +451,11 @@ def markdown(command: str, corpora: list[Corpus], results: list[Measurement],
             "the largest single process (`os.wait4`, pool workers included); RSS (all) is the "
             "peak of the sum over the command's process tree (psutil, sampled every 50 ms). "
             "Times include interpreter start-up and imports.", "",
+            "\"Other load\" is the share of all cores that other processes used meanwhile "
+            "(the machine is shared; a high value makes the row pessimistic).", "",
             "| corpus | step | jobs | time s | MB/s | comments/s | CPU s | RSS largest MB | "
-            "RSS all MB | note |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+            "RSS all MB | other load | note |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     by_label = {c.label: c for c in corpora}
     for m in results:
         c = by_label[m.corpus]
@@ -404,7 +466,7 @@ def markdown(command: str, corpora: list[Corpus], results: list[Measurement],
         out.append(f"| {m.corpus} | {m.step} | {m.jobs} | {_f(m.seconds, '{:.1f}')} | "
                    f"{_f(mbs)} | {_f(cps, '{:,.0f}')} | {_f(m.cpu, '{:.1f}')} | "
                    f"{_f(m.max_rss_mb, '{:.0f}')} | {_f(m.tree_rss_mb, '{:.0f}')} | "
-                   f"{note.replace('|', '/')[:160]} |")
+                   f"{_f(m.others, '{:.0%}')} | {note.replace('|', '/')[:160]} |")
     out += ["", "## Ratios and targets", ""]
     j1, j2 = min(jobs_list), max(jobs_list)
     head = ["corpus", "parse / scan (≥ 0.40)", "classify / VADER (≥ 0.70)"]
@@ -481,6 +543,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", help="classifier model (default: the bundled one)")
     p.add_argument("--max-minutes", type=float, default=25.0,
                    help="skip a step whose extrapolated time exceeds this (default 25)")
+    p.add_argument("--wait-idle", type=float, default=600, metavar="S",
+                   help="before each step, wait up to S seconds for other work on the machine "
+                        "to stop (default 600)")
     p.add_argument("--profile", action="store_true",
                    help="profile parse and classify on the smallest corpus with pyinstrument")
     p.add_argument("--reuse", action="store_true",
@@ -494,8 +559,8 @@ def main(argv: list[str] | None = None) -> int:
     seeds_dir = (ROOT / args.seeds).resolve()
     model = args.model
     if model is None and any(s in steps for s in ("classify", "analyze", "report")):
-        from discourse.classify import DEFAULT_MODEL
-
+        spec = importlib.util.find_spec("discourse.classify")
+        DEFAULT_MODEL = Path(spec.origin).parent / "models" / "default.skops"  # type: ignore[union-attr,arg-type]  # noqa: N806
         if not DEFAULT_MODEL.is_file():
             print(f"error: no bundled model at {DEFAULT_MODEL}; pass --model", file=sys.stderr)
             return 2
@@ -530,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
                         results.append(m)
                         print(f"  {step:9} jobs {jobs}: {m.skipped}", flush=True)
                         continue
+                    wait_for_idle(args.wait_idle, jobs)
                     print(f"  {step:9} jobs {jobs}: running"
                           f"{f' (estimate {est / 60:.1f} min)' if est else ''} ...", end="",
                           flush=True)
@@ -543,12 +609,13 @@ def main(argv: list[str] | None = None) -> int:
                 mbs, cps = _rate(m, c)
                 print(f"  {step:9} jobs {jobs}: {_f(m.seconds, '{:.1f}')} s, {_f(mbs)} MB/s, "
                       f"{_f(cps, '{:,.0f}')} comments/s, RSS {_f(m.max_rss_mb, '{:.0f}')} MB "
-                      f"(all {_f(m.tree_rss_mb, '{:.0f}')} MB)", flush=True)
+                      f"(all {_f(m.tree_rss_mb, '{:.0f}')} MB), other load "
+                      f"{_f(m.others, '{:.0%}')}", flush=True)
     profiles_file = OUT / "profiles.json"
     profiles: dict[str, dict] = {}
     if args.profile and corpora:
         for step in ("parse", "classify"):
-            profiles[step] = profile(step, corpora[0], model)
+            profiles[step] = profile(step, corpora[0], model, args.wait_idle)
             profiles[step]["corpus"] = corpora[0].label
         profiles_file.write_text(json.dumps(profiles, indent=1))
     elif profiles_file.is_file():  # the last profile run, shown again

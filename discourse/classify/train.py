@@ -21,7 +21,7 @@ from discourse.classify.model import Classifier
 from discourse.errors import DataError
 
 #: Synthetic off-topic pairs per real pair of the pool they are drawn from.
-SYNTHETIC_OFF_TOPIC = 600
+SYNTHETIC_OFF_TOPIC = 1500
 
 
 def synthetic_off_topic(pairs: pd.DataFrame, n: int = SYNTHETIC_OFF_TOPIC,
