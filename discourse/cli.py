@@ -48,12 +48,23 @@ def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] | None = None,
         p.add_argument("--format", choices=formats, default=default_format,
                        help=f"output format (default: {default_format})")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    _run_options(p)
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    """Options of the commands that process documents: parallelism and engine."""
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="documents processed in parallel (0 = one per CPU; default 1)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="run documents locally (default) or on a dask.distributed cluster "
+                        "(needs the dask extra)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a "
+                        "local cluster of --jobs workers)")
     _verbosity(p)
 
 
 def _verbosity(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                   help="documents processed in parallel (0 = one per CPU; default 1)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("-q", "--quiet", action="store_true", help="no progress bar or warnings")
     g.add_argument("-v", "--verbose", action="store_true", help="more detail on standard error")
@@ -70,7 +81,8 @@ def _threads(args: argparse.Namespace, console: Console, summary: RunSummary,
         console.error(f.message)
 
     for thread in run(args.paths, work, jobs=args.jobs, progress=console.verbosity >= 1,
-                      description=description, summary=summary, on_failure=failed):
+                      description=description, summary=summary, on_failure=failed,
+                      engine=args.engine, scheduler=args.scheduler):
         for w in thread.warnings:
             console.warn(f"{thread.source}: {w}")
         yield thread
@@ -322,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--site-from", default=default_site, metavar="RULE",
                        help=f"site of a thread: layout, folder, or a regex whose first group "
                             f"is taken from the source path (default: {default_site})")
-        _verbosity(p)
+        _run_options(p)
         p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("train", help="train a model on labelled pairs",

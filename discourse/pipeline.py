@@ -68,6 +68,11 @@ class _Task(Generic[T]):
         return _guarded(self.work, path)
 
 
+ENGINES = ("local", "dask")
+#: Documents submitted to a Dask cluster at a time (bounds memory on both sides).
+DASK_BATCH = 256
+
+
 def run(
     paths: Iterable[str | os.PathLike[str]],
     work: Callable[[Path], T],
@@ -76,21 +81,31 @@ def run(
     description: str = "documents",
     summary: RunSummary[T] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Iterator[T]:
     """Yield ``work(path)`` for every document under ``paths``, in input order.
 
-    ``work`` must be a picklable top-level callable when ``jobs > 1``.  Failures are
-    recorded in ``summary`` and passed to ``on_failure`` (if given), then skipped.
+    ``work`` must be a picklable top-level callable when ``jobs > 1`` or with the Dask
+    engine.  Failures are recorded in ``summary`` and passed to ``on_failure`` (if given),
+    then skipped.  ``engine="dask"`` runs the per-document work on a ``dask.distributed``
+    cluster (``scheduler`` address, or a local cluster of ``jobs`` workers); the paths
+    must be readable by the workers.
     """
+    if engine not in ENGINES:
+        raise DiscourseError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     files = list(iter_document_paths(list(paths)))
     if not files:
         raise InputError(None, "no documents to process")
     summary = summary if summary is not None else RunSummary()
     task = _Task(work)
-    jobs = min(resolve_jobs(jobs), len(files))
+    jobs = min(resolve_jobs(jobs), len(files)) if engine == "local" else resolve_jobs(jobs)
     bar = _progress(progress, description, len(files))
     try:
-        if jobs <= 1:
+        if engine == "dask":
+            yield from _collect(_dask_results(task, files, jobs, scheduler), summary,
+                                on_failure, bar)
+        elif jobs <= 1:
             results: Iterator[T | Failure] = (task(p) for p in files)
             yield from _collect(results, summary, on_failure, bar)
         else:
@@ -103,6 +118,40 @@ def run(
     finally:
         if bar is not None:
             bar.stop()
+
+
+def _dask_results(task: _Task[T], files: list[Path], jobs: int,
+                  scheduler: str | None) -> Iterator[T | Failure]:
+    """Results of ``task`` over ``files`` computed on a Dask cluster, in input order,
+    submitted in batches of :data:`DASK_BATCH` so neither side holds the whole corpus."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise DiscourseError("--engine dask needs the dask extra: pip install "
+                             "'discourse[dask]'") from None
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        raise DiscourseError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    try:
+        for start in range(0, len(files), DASK_BATCH):
+            futures = client.map(task, files[start:start + DASK_BATCH], pure=False)
+            for future in futures:
+                yield future.result()
+                future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _collect(results, summary, on_failure, bar):

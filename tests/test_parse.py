@@ -143,7 +143,7 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(gen=threads())
 def test_generated_threads_round_trip(layout: str, gen):
     text = render(gen.thread, layout, heading=gen.heading, footer=gen.footer)
@@ -166,7 +166,7 @@ def test_generated_threads_round_trip(layout: str, gen):
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(gen=threads())
 def test_articles_alone_have_no_comments(layout: str, gen):
     """The same generated article (full of lists) with its comments removed parses to none;

@@ -3,7 +3,10 @@
 Protocols (all run in one call, every model and baseline on the same split):
 
 * ``seeds`` — leave-one-thread-out cross-validation on the hand-labelled seeds, training
-  on the public data plus the other seed threads; four labels.
+  on the public data (without DEBAGREEMENT test) plus the other seed threads; four labels.
+
+Every training set gets the bundled model's synthetic off-topic pairs, drawn from that
+training set only (:func:`discourse.classify.train.synthetic_off_topic`).
 * ``in-dataset`` — each public agreement/rebuttal set's own held-out split
   (DEBAGREEMENT dev → test; IAC/AWTP/ABCD train+dev → test; RumourEval train+dev → test).
 * ``cross-dataset`` — train on every *other* source (public + seeds), test on this one's
@@ -64,6 +67,13 @@ class Evaluation:
         return {"results": self.results, "notes": self.notes, "seconds": round(self.seconds, 1)}
 
 
+def _with_synthetic(train: pd.DataFrame) -> pd.DataFrame:
+    """The bundled model's recipe: add synthetic off-topic pairs drawn from ``train``."""
+    from discourse.classify.train import synthetic_off_topic
+
+    return pd.concat([train, synthetic_off_topic(train)], ignore_index=True)
+
+
 def _restricted(proba: pd.DataFrame, labels: list[str]) -> np.ndarray:
     return proba[labels].idxmax(axis=1).to_numpy()
 
@@ -72,6 +82,7 @@ def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
              test: pd.DataFrame, labels: list[str], baselines: Iterable[str],
              progress: Callable[[str], None]) -> None:
     """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``."""
+    train = _with_synthetic(train)
     progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
     model = Classifier.fit(train)
     ev.add(protocol, dataset, OURS, test["label"], _restricted(model.predict_frame(test), labels),
@@ -104,7 +115,8 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
         truth: list[str] = []
         for doc in sorted(seeds["group"].unique()):
             test = seeds[seeds["group"] == doc]
-            train = cap(pd.concat([not_deb_test, seeds[seeds["group"] != doc]], ignore_index=True))
+            train = _with_synthetic(cap(pd.concat([not_deb_test, seeds[seeds["group"] != doc]],
+                                                  ignore_index=True)))
             progress(f"seeds: held-out thread {doc} ({len(test)} comments)")
             model = Classifier.fit(train)
             preds.setdefault(OURS, []).extend(_inline_rule(test, model.predict_frame(test)))
@@ -114,8 +126,7 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
                 preds.setdefault(name, []).extend(b.predict(test))
             truth.extend(test["label"])
         for name, p in preds.items():
-            ev.add("seeds (thread CV)", "seeds", name, truth, p, list(LABELS),
-                   len(not_deb_test) + len(seeds))
+            ev.add("seeds (thread CV)", "seeds", name, truth, p, list(LABELS), len(train))
     # In-dataset held-out splits.
     splits = {"debagreement": (["dev"], ["test"]), "iac_awtp_abcd": (["train", "dev"], ["test"]),
               "rumoureval": (["train", "dev"], ["test"])}
