@@ -285,7 +285,8 @@ def measure(step: str, corpus: Corpus, jobs: int, model: str | None) -> Measurem
         m.max_rss_mb, m.tree_rss_mb = r["max_rss_mb"], r["tree_rss_mb"]
         m.seconds = m.wall
         if r["returncode"] != 0:
-            m.error = f"exit {r['returncode']}: {r['stderr'].strip()[-400:]}"
+            last = (r["stderr"].strip().splitlines() or [""])[-1]
+            m.error = f"failed (exit {r['returncode']}): {last[:300]}"
         elif internal:
             m.extra = json.loads(result_file.read_text())
             if step == "vader":
@@ -347,9 +348,7 @@ def _vader_worker(folder: str) -> None:
 
 # -- profiling -----------------------------------------------------------------------------
 def profile(step: str, corpus: Corpus, model: str | None, wait: float = 0.0) -> dict:
-    """Profile one CLI command (jobs 1) with pyinstrument; return the top functions."""
-    import pstats
-
+    """Profile one CLI command (jobs 1) with pyinstrument; return where the time went."""
     base = OUT / f"profile-{step}-{corpus.label}"
     session = base.with_suffix(".pyisession")
     args = cli_args(step, corpus, 1, model, OUT / "profile-report")
@@ -359,27 +358,75 @@ def profile(step: str, corpus: Corpus, model: str | None, wait: float = 0.0) -> 
     print(f"profiling {step} on {corpus.label} ...", flush=True)
     r = run_measured(prof)
     if r["returncode"] != 0:
-        return {"error": r["stderr"][-400:]}
-    for renderer, suffix in (("text", ".txt"), ("pstats", ".pstats")):
-        subprocess.run([PYTHON, "-m", "pyinstrument", "--load", str(session), "-r", renderer,
-                        "-o", str(base.with_suffix(suffix))], check=True, cwd=ROOT)
-    stats = pstats.Stats(str(base.with_suffix(".pstats")))
-    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
-    rows = []
-    for (file, line, name), (_cc, _nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": name, "where": f"{_short(file)}:{line}",
-                     "self": tt / total, "cumulative": ct / total})
-    rows.sort(key=lambda r: r["self"], reverse=True)
-    own = [r for r in rows if "discourse/" in r["where"] and r["function"] not in ("<module>", "main")]
-    own.sort(key=lambda r: r["cumulative"], reverse=True)
-    return {"total_seconds": total, "wall": r["wall"], "self": rows[:12], "own": own[:12],
-            "text": str(base.with_suffix(".txt").relative_to(ROOT))}
+        return {"error": r["stderr"].strip().splitlines()[-1][:300]}
+    subprocess.run([PYTHON, "-m", "pyinstrument", "--load", str(session), "-r", "text",
+                    "-o", str(base.with_suffix(".txt"))], check=True, cwd=ROOT)
+    return {**summarize_session(session), "text": str(base.with_suffix(".txt").relative_to(ROOT))}
+
+
+def summarize_session(path: Path) -> dict:
+    """Self time per function and per module (built-ins charged to the calling module), and
+    cumulative time per function (a recursive function counted once per call tree)."""
+    from collections import defaultdict
+
+    from pyinstrument.session import Session
+
+    root = Session.load(str(path)).root_frame()
+    total = max(root.time, 1e-9) if root else 1e-9
+    selfs: dict[tuple, float] = defaultdict(float)
+    cums: dict[tuple, float] = defaultdict(float)
+    modules: dict[str, float] = defaultdict(float)
+    stack = [(root, frozenset(), "", None)] if root else []
+    while stack:
+        frame, above, caller_module, parent_key = stack.pop()
+        if frame.is_synthetic_leaf or frame.function == "[self]":  # self time of its parent
+            selfs[parent_key] += frame.time
+            modules[caller_module] += frame.time
+            continue
+        key = (frame.function, _short(frame.file_path or ""), frame.line_no)
+        own = frame.time - sum(c.time for c in frame.children)
+        module = _module(frame.file_path or "") or caller_module
+        selfs[key] += own
+        modules[module] += own
+        if key not in above:
+            cums[key] += frame.time
+        stack.extend((c, above | {key}, module, key) for c in frame.children)
+
+    def row(key: tuple) -> dict:
+        return {"function": key[0], "where": f"{key[1]}:{key[2]}", "self": selfs[key] / total,
+                "cumulative": cums[key] / total}
+
+    top_self = sorted(selfs, key=selfs.get, reverse=True)[:12]  # type: ignore[arg-type]
+    trunk = ("discourse/cli.py", "discourse/pipeline.py")
+    own = [k for k in cums if k[1].startswith("discourse/") and not k[1].startswith(trunk)
+           and cums[k] < 0.9 * total]
+    own.sort(key=cums.get, reverse=True)  # type: ignore[arg-type]
+    return {"total_seconds": total, "self": [row(k) for k in top_self],
+            "own": [row(k) for k in own[:12]],
+            "modules": sorted(([m or "?", t / total] for m, t in modules.items()),
+                              key=lambda mt: mt[1], reverse=True)[:10]}
+
+
+def _module(file: str) -> str | None:
+    """``discourse.parse.quotes``, a third-party package name, ``stdlib:copy``; None for
+    built-ins (no file)."""
+    if not file or file.startswith("<"):
+        return None
+    short = _short(file)
+    if short.startswith("discourse/"):
+        return short.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+    if "site-packages/" in file:
+        return short.split("/", 1)[0]
+    p = Path(file)
+    return "stdlib:" + (p.parent.name if p.stem == "__init__" else p.stem)
 
 
 def _short(file: str) -> str:
-    for marker in ("site-packages/", "/lib/python3", str(ROOT) + "/"):
+    for marker in ("site-packages/", str(ROOT) + "/"):
         if marker in file:
             return file.split(marker, 1)[1]
+    if "/lib/python3" in file:
+        return file.split("/lib/python3", 1)[1].split("/", 1)[-1]
     return file
 
 
@@ -519,7 +566,11 @@ def markdown(command: str, corpora: list[Corpus], results: list[Measurement],
                 "|---|---|---:|---:|"]
         out += [f"| `{r['function']}` | {r['where']} | {r['self']:.1%} | {r['cumulative']:.1%} |"
                 for r in p["self"][:10]]
-        out += ["", "The package's own functions by cumulative time:", "",
+        out += ["", "Self time by module (built-ins such as regex matching charged to the "
+                "module that calls them):", "", "| module | self |", "|---|---:|"]
+        out += [f"| {m} | {t:.1%} |" for m, t in p.get("modules", [])]
+        out += ["", "The package's functions by cumulative time (the CLI, pipeline and "
+                "output trunk left out):", "",
                 "| function | where | cumulative | self |", "|---|---|---:|---:|"]
         out += [f"| `{r['function']}` | {r['where']} | {r['cumulative']:.1%} | {r['self']:.1%} |"
                 for r in p["own"][:10]]

@@ -105,14 +105,32 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 
 
 def _quote_overlap(replies: pd.Series, parents: pd.Series) -> np.ndarray:
+    """Share of the reply's word trigrams found in its parent (each parent read once)."""
+    codes, uniques = pd.factorize(parents)
+    parent_grams = [_trigrams(p) for p in uniques]
     out = np.zeros(len(replies))
-    for i, (r, p) in enumerate(zip(replies, parents, strict=True)):
-        if not p:
-            continue
-        rt = _trigrams(r)
-        if rt:
-            out[i] = len(rt & _trigrams(p)) / len(rt)
+    for i, (r, code) in enumerate(zip(replies, codes, strict=True)):
+        grams = parent_grams[code]
+        if grams:
+            rt = _trigrams(r)
+            if rt:
+                out[i] = len(rt & grams) / len(rt)
     return out
+
+
+def _word_counts(texts: pd.Series) -> np.ndarray:
+    codes, uniques = pd.factorize(texts)
+    counts = np.fromiter((len(_WORDS.findall(t)) for t in uniques), float, len(uniques))
+    return counts[codes]
+
+
+class UniqueHashingVectorizer(HashingVectorizer):
+    """A :class:`HashingVectorizer` that hashes each distinct text once (the article is
+    the parent of every top-level comment)."""
+
+    def transform(self, X):  # type: ignore[override]
+        codes, uniques = pd.factorize(pd.Series(list(X), dtype=object))
+        return super().transform(list(uniques))[codes]
 
 
 def pair_features(frame: pd.DataFrame) -> np.ndarray:
@@ -121,10 +139,11 @@ def pair_features(frame: pd.DataFrame) -> np.ndarray:
     parent = frame["parent"].fillna("").astype(str)
     article = frame.get("article", pd.Series([""] * len(frame))).fillna("").astype(str)
     n = len(frame)
-    reply_words = np.fromiter((len(_WORDS.findall(t)) for t in reply), float, n)
-    parent_words = np.fromiter((len(_WORDS.findall(t)) for t in parent), float, n)
-    rp = _unique_profiles(reply)
-    pp = _unique_profiles(parent)
+    reply_words = _word_counts(reply)
+    parent_words = _word_counts(parent)
+    # Parents are mostly other comments of the same thread: score each distinct text once.
+    both = _unique_profiles(pd.concat([reply, parent], ignore_index=True))
+    rp, pp = both[:n], both[n:]
     c = _counts(reply)
     sim_parent = _row_cosine(reply, parent)
     sim_article = _row_cosine(reply, article)

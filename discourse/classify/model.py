@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
-from discourse.classify.cues import cue_hits
+from discourse.classify.cues import CUES
 from discourse.classify.features import PAIR_FEATURE_NAMES, PAIR_INPUT_COLUMNS, opening
 from discourse.errors import DataError, ModelError
 from discourse.model import LABELS, Thread
@@ -65,16 +65,16 @@ def build_pipeline(n_rows: int = 0, alpha: float = 1e-4, calibrate: bool = False
     """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.compose import ColumnTransformer
-    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression, SGDClassifier
     from sklearn.pipeline import Pipeline, make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from discourse.classify.features import PairFeatures
+    from discourse.classify.features import PairFeatures, UniqueHashingVectorizer
 
-    def hashed(n: int, ngrams: tuple[int, int], **kw: Any) -> HashingVectorizer:
-        return HashingVectorizer(n_features=n, ngram_range=ngrams, alternate_sign=False,
-                                 norm=None, dtype=np.float32, **kw)
+    def hashed(n: int, ngrams: tuple[int, int], **kw: Any) -> UniqueHashingVectorizer:
+        return UniqueHashingVectorizer(n_features=n, ngram_range=ngrams, alternate_sign=False,
+                                       norm=None, dtype=np.float32, **kw)
 
     features = ColumnTransformer([
         ("reply", make_pipeline(hashed(_REPLY_HASH, (1, 2)), TfidfTransformer(sublinear_tf=True)),
@@ -221,43 +221,59 @@ class Classifier:
         return self._proba(prepare_pairs(pairs))
 
     def _proba(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return self._scored(frame)[0]
+
+    def _scored(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+        """Probabilities (one column per label) and the scaled pair features, computing the
+        features once."""
         if frame.empty:
-            return pd.DataFrame(columns=list(LABELS), dtype=float)
-        proba = self.pipeline.predict_proba(frame)
+            return (pd.DataFrame(columns=list(LABELS), dtype=float),
+                    np.zeros((0, len(PAIR_FEATURE_NAMES))))
+        X = self.pipeline.named_steps["features"].transform(frame)
+        proba = self.pipeline.named_steps["clf"].predict_proba(X)
         out = pd.DataFrame(0.0, index=frame.index, columns=list(LABELS))
-        for j, label in enumerate(self.pipeline.classes_):
+        for j, label in enumerate(self.pipeline.named_steps["clf"].classes_):
             out[str(label)] = proba[:, j]
-        return out
+        pair = X[:, -len(PAIR_FEATURE_NAMES):]
+        return out, (pair.toarray() if hasattr(pair, "toarray") else np.asarray(pair))
+
+    def _raw_pair(self, scaled: np.ndarray, name: str) -> np.ndarray:
+        """Undo the scaling of one pair feature column."""
+        scaler = self.pipeline.named_steps["features"].named_transformers_["pair"][-1]
+        j = PAIR_FEATURE_NAMES.index(name)
+        return scaled[:, j] * scaler.scale_[j] + scaler.mean_[j]
 
     def predict(self, thread: Thread) -> list[Prediction]:
         """A prediction per comment of ``thread``, in comment order."""
+        return self._predict(thread)[0]
+
+    def _predict(self, thread: Thread) -> tuple[list[Prediction], np.ndarray]:
         if not thread.comments:
-            return []
+            return [], np.zeros(0)
         pairs = thread_pairs(thread)
-        proba = self._proba(pairs)
-        contributions = self._contributions(pairs)
+        proba, scaled = self._scored(pairs)
+        coef, classes = self._weights()
+        contributions = scaled[:, None, :] * coef[None, :, -scaled.shape[1]:]
         out: list[Prediction] = []
         for i, c in enumerate(thread.comments):
             row = proba.iloc[i]
             label = str(row.idxmax())
             confidence = float(row.max())
-            reasons = self._reasons(c.text, label, contributions, i)
+            reasons = self._reasons(c.text, label, (contributions, classes, scaled), i)
             if c.inline:
                 label, confidence = "moderation", max(INLINE_CONFIDENCE, float(row["moderation"]))
                 reasons = ["inline moderator note"] + [r for r in reasons if "inline" not in r]
             out.append(Prediction(label, round(confidence, 4), reasons[:4]))
-        return out
+        return out, self._raw_pair(scaled, "reply_compound")
 
     def annotate(self, thread: Thread) -> Thread:
         """A copy of ``thread`` with ``label``, ``confidence``, ``reasons`` and ``sentiment``
-        set on every comment."""
-        from discourse.analyze.sentiment import sentiment_of
-
-        predictions = self.predict(thread)
+        (sentence-mean VADER compound, from the features) set on every comment."""
+        predictions, sentiment = self._predict(thread)
         comments = [replace(c, label=p.label, confidence=p.confidence, reasons=p.reasons,
                             sentiment=c.sentiment if c.sentiment is not None
-                            else round(sentiment_of(c.text), 4))
-                    for c, p in zip(thread.comments, predictions, strict=True)]
+                            else round(float(s), 4))
+                    for c, p, s in zip(thread.comments, predictions, sentiment, strict=True)]
         return thread.with_comments(comments)
 
     # -- reasons --------------------------------------------------------------------------
@@ -272,19 +288,11 @@ class Classifier:
             coef = np.vstack([-coef[0], coef[0]])
         return coef, classes
 
-    def _contributions(self, pairs: pd.DataFrame) -> tuple[np.ndarray, list[str], np.ndarray]:
-        """Per-row, per-class contributions of the pair features (scaled value × weight)."""
-        features = self.pipeline.named_steps["features"]
-        scaled = features.named_transformers_["pair"].transform(pairs)
-        coef, classes = self._weights()
-        return np.einsum("rf,cf->rcf", scaled, coef[:, -scaled.shape[1]:]), classes, scaled
-
     def _reasons(self, text: str, label: str, contributions, row: int) -> list[str]:
         contrib, classes, scaled = contributions
         if label not in classes:
             return []
         values = contrib[row, classes.index(label)]
-        hits = cue_hits(text)
         reasons: list[str] = []
         for f in np.argsort(values)[::-1][:8]:
             if values[f] <= 0.05:
@@ -296,9 +304,10 @@ class Classifier:
                 continue
             cue = _CUE_FOR_FEATURE.get(name)
             if cue:
-                if cue not in hits:
-                    continue
-                words = ", ".join(dict.fromkeys(w.lower() for w in hits[cue]))
+                found = CUES[cue].findall(text)
+                if not found:
+                    continue  # a cue feature pushing by its absence is no reason to show
+                words = ", ".join(dict.fromkeys(w.strip().lower() for w in found))
                 phrase = f"{phrase}: {words[:60]}"
             if phrase not in reasons:
                 reasons.append(phrase)
@@ -321,6 +330,7 @@ def _pairs_from_texts(parent_texts, reply_texts, article_texts) -> pd.DataFrame:
 
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.")
 _TRUSTED_NAMES = {"discourse.classify.features.PairFeatures",
+                  "discourse.classify.features.UniqueHashingVectorizer",
                   "discourse.classify.features.opening"}
 
 
