@@ -75,6 +75,7 @@ class Measurement:
     tree_rss_mb: float | None = None  # peak of the sum over the process tree (psutil)
     returncode: int | None = None
     others: float | None = None  # share of all CPUs used by other processes meanwhile
+    code: str | None = None  # code_version() when measured
     skipped: str | None = None  # why it did not run
     error: str | None = None
     extra: dict = field(default_factory=dict)
@@ -220,6 +221,31 @@ def fingerprint(seeds_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def code_fingerprint() -> str:
+    """Hash of the package's code and bundled model: measurements of other code are stale."""
+    h = hashlib.sha256()
+    pkg = ROOT / "discourse"
+    for p in sorted([*pkg.rglob("*.py"), *pkg.glob("classify/models/*")]):
+        h.update(str(p.relative_to(pkg)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def code_version() -> str:
+    """``commit abc1234`` (plus a note on uncommitted package changes), read-only git calls."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = [ln for ln in git("status", "--porcelain", "--", "discourse").splitlines() if ln]
+    note = f", {len(dirty)} uncommitted change(s) under discourse/" if dirty else ""
+    return f"commit {head}{note}; code fingerprint {code_fingerprint()}"
+
+
 def ensure_corpus(label: str, size: int, seed: int, seeds_dir: Path) -> Corpus:
     """Generate the corpus for ``size`` bytes, or reuse it if its manifest still matches."""
     from discourse.testing.corpus import generate_corpus
@@ -273,7 +299,7 @@ def step_command(step: str, corpus: Corpus, jobs: int, model: str | None,
 
 
 def measure(step: str, corpus: Corpus, jobs: int, model: str | None) -> Measurement:
-    m = Measurement(corpus.label, step, jobs)
+    m = Measurement(corpus.label, step, jobs, code=code_version())
     report_dir = Path(tempfile.mkdtemp(prefix="report-", dir=OUT))
     result_file = OUT / f".result-{os.getpid()}.json"
     try:
@@ -484,6 +510,7 @@ def markdown(command: str, corpora: list[Corpus], results: list[Measurement],
            "between the `notes` and `findings` markers.", "",
            "```", command, "```", "", "## Machine", ""]
     out += [f"- **{k}**: {v}" for k, v in machine().items()]
+    out += [f"- **code measured**: {', '.join(sorted({m.code for m in results if m.code}))}"]
     out += ["", "## Corpora", "",
             "Synthetic documents from `discourse.testing.corpus` (the seeds' articles and "
             "comments recombined into new trees; all three layouts).", "",
@@ -562,6 +589,7 @@ def markdown(command: str, corpora: list[Corpus], results: list[Measurement],
             continue
         out += [f"### `discourse {step}` on {p.get('corpus', '?')} (jobs 1, pyinstrument, "
                 f"{p['total_seconds']:.1f} s sampled; full tree: `{p['text']}`)", "",
+                f"Code: {p.get('code', '?')}.", "",
                 "Top functions by self time:", "", "| function | where | self | cumulative |",
                 "|---|---|---:|---:|"]
         out += [f"| `{r['function']}` | {r['where']} | {r['self']:.1%} | {r['cumulative']:.1%} |"
@@ -621,6 +649,17 @@ def main(argv: list[str] | None = None) -> int:
 
     corpora: list[Corpus] = []
     results: list[Measurement] = []
+    profiles_file = OUT / "profiles.json"
+    profiles: dict[str, dict] = {}
+    if not args.profile and profiles_file.is_file():  # the last profile run, shown again
+        profiles = json.loads(profiles_file.read_text())
+    out = ROOT / args.out
+
+    def write() -> None:
+        old = out.read_text("utf-8") if out.is_file() else ""
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(markdown(command, corpora, results, jobs_list, profiles, old), "utf-8")
+
     per_mb: dict[tuple[str, int], tuple[float, float]] = {}  # (step, jobs) -> (s/MB, fixed s)
     for label, size in sizes:
         c = ensure_corpus(label, size, args.seed, seeds_dir)
@@ -630,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
         for step in steps:
             for jobs in (jobs_list if step in JOB_STEPS else [1]):
-                key = f"{c.label}|{c.fingerprint}|{step}|{jobs}|{model}"
+                key = f"{c.label}|{c.fingerprint}|{code_fingerprint()}|{step}|{jobs}|{model}"
                 if args.reuse and key in cache and not cache[key].get("error"):
                     m = Measurement(**cache[key])
                     results.append(m)
@@ -655,27 +694,19 @@ def main(argv: list[str] | None = None) -> int:
                     cache[key] = dataclasses.asdict(m)
                     cache_file.write_text(json.dumps(cache, indent=1))
                     print(" done" if not m.error else f" FAILED: {m.error}", flush=True)
-                if m.seconds and not m.error:
-                    per_mb[(step, jobs)] = (m.seconds / (c.bytes / MB), 0.0)
+                if m.wall and not m.error:  # the whole run (VADER: with its parsing)
+                    per_mb[(step, jobs)] = (m.wall / (c.bytes / MB), 0.0)
                 mbs, cps = _rate(m, c)
                 print(f"  {step:9} jobs {jobs}: {_f(m.seconds, '{:.1f}')} s, {_f(mbs)} MB/s, "
                       f"{_f(cps, '{:,.0f}')} comments/s, RSS {_f(m.max_rss_mb, '{:.0f}')} MB "
                       f"(all {_f(m.tree_rss_mb, '{:.0f}')} MB), other load "
                       f"{_f(m.others, '{:.0%}')}", flush=True)
-    profiles_file = OUT / "profiles.json"
-    profiles: dict[str, dict] = {}
-    if args.profile and corpora:
-        for step in ("parse", "classify"):
-            profiles[step] = profile(step, corpora[0], model, args.wait_idle)
-            profiles[step]["corpus"] = corpora[0].label
-        profiles_file.write_text(json.dumps(profiles, indent=1))
-    elif profiles_file.is_file():  # the last profile run, shown again
-        profiles = json.loads(profiles_file.read_text())
-    out = ROOT / args.out
-    old = out.read_text("utf-8") if out.is_file() else ""
-    text = markdown(command, corpora, results, jobs_list, profiles, old)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, "utf-8")
+        if args.profile and len(corpora) == 1:  # the smallest corpus
+            for step in ("parse", "classify"):
+                profiles[step] = {**profile(step, c, model, args.wait_idle), "corpus": c.label,
+                                  "code": code_version()}
+            profiles_file.write_text(json.dumps(profiles, indent=1))
+        write()  # after each corpus, so a long run shows what it has
     print(f"wrote {out}")
     return 0
 

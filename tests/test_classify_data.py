@@ -447,7 +447,8 @@ def test_public_umod_and_youtube(public_root: Path) -> None:
     yt = data.load_youtube_spam(root=public_root)
     assert_pairs_frame(yt)
     assert 900 < len(yt) < 1100 and (yt["label"] == "off-topic").all()
-    assert yt["group"].nunique() == 5 and (yt["parent"] == "").all()
+    assert yt["group"].nunique() == 5 and (yt["parent"] == yt["article"]).all()
+    assert yt["parent"].str.endswith(" video").all()
 
 
 @pytest.mark.shared_data
