@@ -156,3 +156,18 @@ def test_console_script_runs_without_traceback(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: {empty}: empty file (no text to parse)"
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_thread_json_round_trip(path):
+    import dataclasses
+
+    from discourse import Thread
+
+    thread = parse_file(path)
+    data = json.loads(json.dumps(thread.to_dict(), ensure_ascii=False))
+    assert data == dataclasses.asdict(thread)
+    assert Thread.from_dict(data) == thread
+    frame = thread.to_frame()
+    assert len(frame) == len(thread.comments)
+    assert list(frame["id"]) == [c.id for c in thread.comments]
