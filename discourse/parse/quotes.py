@@ -8,7 +8,7 @@ import unicodedata
 
 _QUOTED = re.compile(r"[“\"«„]([^”\"»“]{12,}?)(?:[”\"»“]|$)", re.MULTILINE)
 _ELLIPSIS = re.compile(r"\.{3}|…")
-_NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
 #: Words each piece of a marked quote (“…”, > or … lines) must have to count.
 MIN_WORDS_MARKED = 3
 #: Words a bare line must have to count as a quote whose marks were lost in rendering.
@@ -19,7 +19,7 @@ def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, padded with a space at each end
     (quotes, dashes and punctuation dropped) — the form spans are matched in."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return " " + " ".join(_NON_WORD.sub(" ", text).split()) + " "
+    return " " + " ".join(_WORD.findall(text)) + " "
 
 
 def candidate_spans(text: str) -> list[tuple[str, int]]:
