@@ -100,24 +100,42 @@ def run(
     summary = summary if summary is not None else RunSummary()
     task = _Task(work)
     jobs = min(resolve_jobs(jobs), len(files)) if engine == "local" else resolve_jobs(jobs)
+    if engine == "dask":
+        results: Iterator[T | Failure] = _dask_results(task, files, jobs, scheduler)
+    elif jobs <= 1:
+        results = (task(p) for p in files)
+    else:
+        results = _pool_results(task, files, jobs)
+    # The progress bar's thread starts only after worker processes were forked.
+    first = next(results, _END)
     bar = _progress(progress, description, len(files))
     try:
-        if engine == "dask":
-            yield from _collect(_dask_results(task, files, jobs, scheduler), summary,
-                                on_failure, bar)
-        elif jobs <= 1:
-            results: Iterator[T | Failure] = (task(p) for p in files)
-            yield from _collect(results, summary, on_failure, bar)
-        else:
-            ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods()
-                                 else "spawn")
-            chunk = max(1, min(16, len(files) // (jobs * 8)))
-            with ctx.Pool(jobs) as pool:
-                yield from _collect(pool.imap(task, files, chunksize=chunk), summary,
-                                    on_failure, bar)
+        if first is not _END:
+            yield from _collect(_chain(first, results), summary, on_failure, bar)
     finally:
         if bar is not None:
             bar.stop()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+
+
+_END = object()
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _pool_results(task: _Task[T], files: list[Path], jobs: int) -> Iterator[T | Failure]:
+    """Results from ``jobs`` worker processes, in input order.  Workers are forked where
+    the platform allows (they inherit imported modules and a loaded model), else spawned."""
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(16, len(files) // (jobs * 8)))
+    with ctx.Pool(jobs) as pool:
+        yield from pool.imap(task, files, chunksize=chunk)
 
 
 def _dask_results(task: _Task[T], files: list[Path], jobs: int,
