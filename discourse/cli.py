@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from discourse import __version__
 from discourse.errors import DiscourseError
@@ -75,17 +78,43 @@ def _console(args: argparse.Namespace) -> Console:
                    else 1)
 
 
-def _threads(args: argparse.Namespace, console: Console, summary: RunSummary,
-             work: Callable[[Path], Thread], description: str = "parsing") -> Iterator[Thread]:
+@dataclass(slots=True)
+class Done:
+    """A processed document as the main process needs it: its source and warnings, and
+    ``payload`` (the encoded thread, metrics row or rendered page) made in the worker."""
+
+    source: str | None
+    warnings: list[str]
+    payload: Any
+
+
+def _done(path: Path, work: Callable[[Path], Thread], finish: Callable[[Thread], Any]) -> Done:
+    """Run ``work`` on ``path`` and ``finish`` on the thread, in the same process (picklable
+    through :func:`functools.partial`: the unit of work of ``--jobs`` and Dask)."""
+    thread = work(path)
+    return Done(thread.source, thread.warnings, finish(thread))
+
+
+def _same(thread: Thread) -> Thread:
+    return thread
+
+
+def _processed(args: argparse.Namespace, console: Console, summary: RunSummary,
+               work: Callable[[Path], Thread], finish: Callable[[Thread], Any] = _same,
+               description: str = "parsing") -> Iterator[Any]:
+    """``finish(work(path))`` for every document, in input order, with warnings and
+    failures reported on the console.  ``work`` and ``finish`` run where the document is
+    processed (a worker with ``--jobs``/Dask), so the main process only writes."""
     def failed(f: Failure) -> None:
         console.error(f.message)
 
-    for thread in run(args.paths, work, jobs=args.jobs, progress=console.verbosity >= 1,
-                      description=description, summary=summary, on_failure=failed,
-                      engine=args.engine, scheduler=args.scheduler):
-        for w in thread.warnings:
-            console.warn(f"{thread.source}: {w}")
-        yield thread
+    unit = partial(_done, work=work, finish=finish)
+    for done in run(args.paths, unit, jobs=args.jobs, progress=console.verbosity >= 1,
+                    description=description, summary=summary, on_failure=failed,
+                    engine=args.engine, scheduler=args.scheduler):
+        for w in done.warnings:
+            console.warn(f"{done.source}: {w}")
+        yield done.payload
 
 
 def _finish(summary: RunSummary, console: Console, what: str = "documents") -> int:
@@ -100,21 +129,33 @@ def _finish(summary: RunSummary, console: Console, what: str = "documents") -> i
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_parse(args: argparse.Namespace) -> int:
-    from discourse.export import format_tree, write_threads
     from discourse.parse import parse_file
+
+    return _write_threads(args, parse_file, "parsing", explain=args.explain)
+
+
+def _write_threads(args: argparse.Namespace, work: Callable[[Path], Thread],
+                   description: str, explain: bool = False) -> int:
+    """Parse or classify (``work``) and write the threads: ``--tree``, ``--explain`` or
+    the ``--format`` output."""
+    from discourse.export import encode_thread, format_tree, write_encoded
 
     console = _console(args)
     summary: RunSummary = RunSummary()
-    threads = _threads(args, console, summary, parse_file)
-    if args.tree or args.explain:
-        for thread in threads:
-            if args.explain:
-                _explain(thread)
+    if explain:
+        for thread in _processed(args, console, summary, work, description=description):
+            _explain(thread)
             if args.tree:
                 print(format_tree(thread))
                 print()
+    elif args.tree:
+        for text in _processed(args, console, summary, work, format_tree, description):
+            print(text)
+            print()
     else:
-        write_threads(threads, args.format, args.output)
+        finish = partial(encode_thread, fmt=args.format)
+        write_encoded(_processed(args, console, summary, work, finish, description),
+                      args.format, args.output)
     return _finish(summary, console)
 
 
@@ -150,27 +191,15 @@ def classify_path(path: Path, model: str | None = None) -> Thread:
     return _model(model).annotate(parse_file(path))  # type: ignore[attr-defined]
 
 
-def _classified(args: argparse.Namespace, console: Console, summary: RunSummary):
-    from functools import partial
-
-    _model(args.model)  # fail early, once, on a bad model file
-    return _threads(args, console, summary, partial(classify_path, model=args.model),
-                    description="classifying")
+def _classifier(args: argparse.Namespace) -> Callable[[Path], Thread]:
+    """The classify-one-document work, after loading the model here (fail early, once,
+    on a bad model file; forked workers inherit it)."""
+    _model(args.model)
+    return partial(classify_path, model=args.model)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from discourse.export import format_tree, write_threads
-
-    console = _console(args)
-    summary: RunSummary = RunSummary()
-    threads = _classified(args, console, summary)
-    if args.tree:
-        for thread in threads:
-            print(format_tree(thread))
-            print()
-    else:
-        write_threads(threads, args.format, args.output)
-    return _finish(summary, console)
+    return _write_threads(args, _classifier(args), "classifying")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -179,7 +208,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     console = _console(args)
     summary: RunSummary = RunSummary()
-    rows = (thread_metrics(t) for t in _classified(args, console, summary))
+    rows = _processed(args, console, summary, _classifier(args), thread_metrics, "analyzing")
     write_rows(rows, args.format, args.output, COLUMNS)
     return _finish(summary, console)
 
@@ -198,7 +227,7 @@ def _site_rule(rule: str):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from discourse.report import write_report
+    from discourse.report import render_thread, renderer_for, write_rendered
 
     console = _console(args)
     summary: RunSummary = RunSummary()
@@ -206,9 +235,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         args.paths = ["seeds"]
         if not Path("seeds").is_dir():
             raise DiscourseError("no PATH given and no seeds/ folder here; give files or folders")
-    threads = _classified(args, console, summary)
-    report = write_report(threads, args.output, plotlyjs=args.plotlyjs,
-                          site_of=_site_rule(args.site_from))
+    work = _classifier(args)
+    render = partial(render_thread, plotlyjs=args.plotlyjs, site_of=_site_rule(args.site_from))
+    renderer_for(args.plotlyjs)  # loaded once here, before workers fork
+    pages = _processed(args, console, summary, work, render, "reporting")
+    report = write_rendered(pages, args.output, plotlyjs=args.plotlyjs)
     if args.command == "compare":
         _print_sites(report.rows)
         console.info(f"wrote {report.compare}")

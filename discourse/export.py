@@ -68,18 +68,49 @@ COMMENT_TYPES = {name: "string" for name in COMMENT_COLUMNS} | {
     "depth": "int", "line": "int", "inline": "bool", "confidence": "float", "sentiment": "float"}
 
 
+def encode_thread(thread: Thread, fmt: str) -> str | list[dict[str, Any]]:
+    """``thread`` ready for :func:`write_encoded`: its JSON text (``json``: indented,
+    ``jsonl``: one line) or its comment rows (``csv``, ``parquet``).  Cheap to send
+    between processes, so parallel workers encode and the writer only writes."""
+    if fmt == "json":
+        return json.dumps(thread_record(thread), ensure_ascii=False, indent=1)
+    if fmt == "jsonl":
+        return json.dumps(thread_record(thread), ensure_ascii=False)
+    if fmt in ("csv", "parquet"):
+        return list(comment_rows(thread))
+    raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
 def write_threads(threads: Iterable[Thread], fmt: str, out: str | None) -> int:
     """Write threads in ``fmt``; return how many were written.  JSON is an array of
     threads; JSON Lines one thread per line; CSV and Parquet one row per comment."""
-    if fmt in ("json", "jsonl"):
-        return write_records((thread_record(t) for t in threads), fmt, out)
+    return write_encoded((encode_thread(t, fmt) for t in threads), fmt, out)
+
+
+def write_encoded(encoded: Iterable[str | list[dict[str, Any]]], fmt: str,
+                  out: str | None) -> int:
+    """Write threads already encoded by :func:`encode_thread`; return how many."""
     count = 0
+    if fmt in ("json", "jsonl"):
+        with atomic_output(out) as handle:
+            if fmt == "json":
+                handle.write("[")
+            for text in encoded:
+                if fmt == "json":
+                    handle.write(",\n" if count else "\n")
+                    handle.write(text)  # type: ignore[arg-type]
+                else:
+                    handle.write(text + "\n")  # type: ignore[operator]
+                count += 1
+            if fmt == "json":
+                handle.write("\n]\n" if count else "]\n")
+        return count
 
     def rows() -> Iterator[dict[str, Any]]:
         nonlocal count
-        for t in threads:
+        for chunk in encoded:
             count += 1
-            yield from comment_rows(t)
+            yield from chunk  # type: ignore[misc]
 
     write_rows(rows(), fmt, out, COMMENT_COLUMNS, COMMENT_TYPES)
     return count
@@ -87,20 +118,9 @@ def write_threads(threads: Iterable[Thread], fmt: str, out: str | None) -> int:
 
 def write_records(records: Iterable[dict[str, Any]], fmt: str, out: str | None) -> int:
     """Write nested records as a JSON array (``json``) or one per line (``jsonl``)."""
-    count = 0
-    with atomic_output(out) as handle:
-        if fmt == "json":
-            handle.write("[")
-        for record in records:
-            if fmt == "json":
-                handle.write(",\n" if count else "\n")
-                handle.write(json.dumps(record, ensure_ascii=False, indent=1))
-            else:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
-        if fmt == "json":
-            handle.write("\n]\n" if count else "]\n")
-    return count
+    indent = 1 if fmt == "json" else None
+    return write_encoded((json.dumps(r, ensure_ascii=False, indent=indent) for r in records),
+                         fmt, out)
 
 
 def write_rows(

@@ -70,6 +70,20 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 
 
+#: The same patterns compiled without IGNORECASE, for lower-cased text: the same matches
+#: (the lexicons are lower case), about three times faster in Python's regex engine.
+_LOWER_CUES = tuple(re.compile(p.pattern) for p in CUES.values())
+#: Patterns anchored at the start of the text (``^``): at most one match, found by match().
+_ANCHORED = tuple(p.pattern.startswith("^") for p in CUES.values())
+
+
+def cue_counts(text: str) -> tuple[int, ...]:
+    """How often each cue family of :data:`CUES` occurs in ``text``, in that order."""
+    lower = text.lower()
+    return tuple(int(p.match(lower) is not None) if anchored else len(p.findall(lower))
+                 for p, anchored in zip(_LOWER_CUES, _ANCHORED, strict=True))
+
+
 def cue_hits(text: str) -> dict[str, list[str]]:
     """The cue words found in ``text`` per cue family (for reasons and the baseline)."""
     hits: dict[str, list[str]] = {}

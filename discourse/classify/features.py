@@ -51,12 +51,43 @@ def opening(text: str) -> str:
     return " ".join(tokens[:6])
 
 
-def _counts(texts: pd.Series) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    for name, pattern in cues.CUES.items():
-        findall = pattern.findall
-        out[name] = np.fromiter((len(findall(t)) for t in texts), float, len(texts))
-    return out
+_CUE_INDEX = {name: i for i, name in enumerate(cues.CUES)}
+_UPPER = re.compile(r"[A-ZА-Я]")
+_URL = re.compile(r"https?://|www\.")
+
+
+class _Text:
+    """What the pair features need of one distinct text, computed once per prediction
+    call (a comment is the reply of one pair and the parent of its replies)."""
+
+    __slots__ = ("words", "trigrams", "_text", "_reply")
+
+    def __init__(self, text: str) -> None:
+        words = _WORDS.findall(text)
+        self._text = text
+        self.words = len(words)
+        # Lower-cased once as a whole: words hold no spaces, so splitting gives them back.
+        lower = " ".join(words).lower().split()
+        self.trigrams = {tuple(lower[i:i + 3]) for i in range(len(lower) - 2)}
+        self._reply: tuple[float, ...] | None = None
+
+    def reply_stats(self) -> tuple[float, ...]:
+        """Cue counts (in :data:`cues.CUES` order), then question marks, exclamations,
+        links, ends-with-question and the share of upper-case letters."""
+        if self._reply is None:
+            t = self._text
+            self._reply = (*cues.cue_counts(t), t.count("?"), t.count("!"),
+                           len(_URL.findall(t)), float(t.rstrip().endswith("?")),
+                           len(_UPPER.findall(t)) / max(len(t), 1))
+        return self._reply
+
+
+def _distinct(*columns: list[str]) -> tuple[list[str], list[np.ndarray]]:
+    """The distinct texts of ``columns`` and, per column, each row's index into them."""
+    index: dict[str, int] = {}
+    codes = [np.fromiter((index.setdefault(t, len(index)) for t in col), np.intp, len(col))
+             for col in columns]
+    return list(index), codes
 
 
 _PROFILE_CACHE: dict[str, tuple[float, float, float, float]] | None = None
@@ -84,44 +115,21 @@ def _profile(text: str) -> tuple[float, float, float, float]:
     return found
 
 
-def _unique_profiles(texts: pd.Series) -> np.ndarray:
-    codes, uniques = pd.factorize(texts)
-    profiles = np.array([_profile(t) for t in uniques], dtype=float).reshape(-1, 4)
-    return profiles[codes]
+def _row_cosines(matrix, codes: np.ndarray, others: list[np.ndarray]) -> list[np.ndarray]:
+    """Cosine similarity of hashed word counts between the rows ``codes`` and each of
+    ``others`` (rows of ``matrix``, the distinct texts hashed once)."""
+    left = matrix[codes]
+    return [np.asarray(left.multiply(matrix[o]).sum(axis=1)).ravel() for o in others]
 
 
-def _row_cosine(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """Cosine similarity of hashed word counts, row by row (each distinct text hashed once)."""
-    both = pd.concat([a, b], ignore_index=True)
-    codes, uniques = pd.factorize(both)
-    matrix = _SIM_HASH.transform(list(uniques))
-    left, right = matrix[codes[: len(a)]], matrix[codes[len(a):]]
-    return np.asarray(left.multiply(right).sum(axis=1)).ravel()
-
-
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = [w.lower() for w in _WORDS.findall(text)]
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
-
-
-def _quote_overlap(replies: pd.Series, parents: pd.Series) -> np.ndarray:
-    """Share of the reply's word trigrams found in its parent (each parent read once)."""
-    codes, uniques = pd.factorize(parents)
-    parent_grams = [_trigrams(p) for p in uniques]
+def _quote_overlap(stats: list[_Text], replies: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """Share of the reply's word trigrams found in its parent."""
     out = np.zeros(len(replies))
-    for i, (r, code) in enumerate(zip(replies, codes, strict=True)):
-        grams = parent_grams[code]
-        if grams:
-            rt = _trigrams(r)
-            if rt:
-                out[i] = len(rt & grams) / len(rt)
+    for i, (r, p) in enumerate(zip(replies, parents, strict=True)):
+        grams, rt = stats[p].trigrams, stats[r].trigrams
+        if grams and rt:
+            out[i] = len(rt & grams) / len(rt)
     return out
-
-
-def _word_counts(texts: pd.Series) -> np.ndarray:
-    codes, uniques = pd.factorize(texts)
-    counts = np.fromiter((len(_WORDS.findall(t)) for t in uniques), float, len(uniques))
-    return counts[codes]
 
 
 class UniqueHashingVectorizer(HashingVectorizer):
@@ -133,42 +141,57 @@ class UniqueHashingVectorizer(HashingVectorizer):
         return super().transform(list(uniques))[codes]
 
 
+def _column(frame: pd.DataFrame, name: str, default: object, n: int) -> np.ndarray:
+    values = pd.to_numeric(frame[name], errors="coerce") if name in frame else default
+    return np.nan_to_num(np.asarray(values, dtype=float) * np.ones(n), nan=-1)
+
+
 def pair_features(frame: pd.DataFrame) -> np.ndarray:
     """The :data:`PAIR_FEATURE_NAMES` matrix for a pairs frame."""
-    reply = frame["reply"].fillna("").astype(str)
-    parent = frame["parent"].fillna("").astype(str)
-    article = frame.get("article", pd.Series([""] * len(frame))).fillna("").astype(str)
+    def texts(name: str) -> list[str]:
+        if name not in frame:
+            return [""] * len(frame)
+        return [t if isinstance(t, str) else "" if t is None or t != t else str(t)
+                for t in frame[name]]
+
+    reply, parent, article = texts("reply"), texts("parent"), texts("article")
     n = len(frame)
-    reply_words = _word_counts(reply)
-    parent_words = _word_counts(parent)
+    distinct, (ri, pi, ai) = _distinct(reply, parent, article)
+    stats = [_Text(t) for t in distinct]
+    words = np.array([s.words for s in stats], dtype=float)
+    reply_words, parent_words = words[ri], words[pi]
     # Parents are mostly other comments of the same thread: score each distinct text once.
-    both = _unique_profiles(pd.concat([reply, parent], ignore_index=True))
-    rp, pp = both[:n], both[n:]
-    c = _counts(reply)
-    sim_parent = _row_cosine(reply, parent)
-    sim_article = _row_cosine(reply, article)
-    depth = pd.to_numeric(frame.get("depth", 0), errors="coerce")
-    depth = np.clip(np.nan_to_num(np.asarray(depth, dtype=float) * np.ones(n), nan=-1), -1, 10)
-    answers_article = ((depth == 0) | (parent == article)).astype(float) * (article != "")
+    needed = np.unique(np.concatenate([ri, pi]))
+    profiles = np.zeros((len(distinct), 4))
+    profiles[needed] = np.array([_profile(distinct[i]) for i in needed]).reshape(-1, 4)
+    rp, pp = profiles[ri], profiles[pi]
+    reply_rows = {i: stats[i].reply_stats() for i in dict.fromkeys(ri.tolist())}
+    r = np.array([reply_rows[i] for i in ri.tolist()], dtype=float).reshape(n, -1)
+
+    def cue(name: str) -> np.ndarray:
+        return r[:, _CUE_INDEX[name]]
+
+    extra = len(cues.CUES)
+    questions, exclamations, urls, ends_question, upper = (r[:, extra + k] for k in range(5))
+    sim_parent, sim_article = _row_cosines(_SIM_HASH.transform(distinct), ri, [pi, ai])
+    depth = np.clip(_column(frame, "depth", 0, n), -1, 10)
+    answers_article = ((depth == 0) | (pi == ai)).astype(float) * np.array(
+        [a != "" for a in article], dtype=float)
     inline = np.asarray(frame.get("inline", False) * np.ones(n), dtype=float)
     author_flag = np.asarray(frame.get("is_article_author", False) * np.ones(n), dtype=float)
-    posts = np.asarray(pd.to_numeric(frame.get("author_posts", 0), errors="coerce")
-                       * np.ones(n), dtype=float)
-    posts = np.nan_to_num(posts)
+    posts = np.nan_to_num(np.asarray(pd.to_numeric(frame.get("author_posts", 0),
+                                                   errors="coerce") * np.ones(n), dtype=float))
     sim_max = np.maximum(sim_parent, sim_article)
     per_word = np.maximum(reply_words, 1)
-    upper = reply.str.count(r"[A-ZА-Я]").to_numpy(float) / np.maximum(reply.str.len(), 1)
     columns = [
         np.log1p(reply_words), np.log1p(parent_words), rp[:, 0], rp[:, 1], rp[:, 2], rp[:, 3],
         pp[:, 3], rp[:, 3] * pp[:, 3],
-        c["agree_open"], np.minimum(c["agree_any"], 3), c["rebut_open"],
-        np.minimum(c["rebut_any"], 3), c["negation"] / per_word * 10,
-        np.minimum(c["contrast"], 3), np.minimum(reply.str.count(r"\?").to_numpy(float), 3),
-        reply.str.rstrip().str.endswith("?").to_numpy(float), c["question_open"],
-        np.minimum(c["moderation"], 3), np.minimum(c["off_topic"], 3),
-        c["second_person"] / per_word * 10, np.minimum(reply.str.count("!").to_numpy(float), 3),
-        np.minimum(reply.str.count(r"https?://|www\.").to_numpy(float), 3),
-        sim_parent, sim_article, sim_max, _quote_overlap(reply, parent), answers_article,
+        cue("agree_open"), np.minimum(cue("agree_any"), 3), cue("rebut_open"),
+        np.minimum(cue("rebut_any"), 3), cue("negation") / per_word * 10,
+        np.minimum(cue("contrast"), 3), np.minimum(questions, 3), ends_question,
+        cue("question_open"), np.minimum(cue("moderation"), 3), np.minimum(cue("off_topic"), 3),
+        cue("second_person") / per_word * 10, np.minimum(exclamations, 3), np.minimum(urls, 3),
+        sim_parent, sim_article, sim_max, _quote_overlap(stats, ri, pi), answers_article,
         depth, inline, author_flag, np.log1p(posts),
         (reply_words >= 80) * (1 - sim_max), upper,
     ]

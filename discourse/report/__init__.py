@@ -51,6 +51,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -62,11 +63,15 @@ from discourse.report.view import ThreadView
 
 __all__ = [
     "PLOTLYJS_MODES",
+    "RenderedThread",
     "ReportSummary",
     "describe",
+    "render_thread",
+    "renderer_for",
     "site_from_folder",
     "site_from_layout",
     "site_from_regex",
+    "write_rendered",
     "write_report",
 ]
 
@@ -104,18 +109,19 @@ def site_from_folder(thread: Thread) -> str:
     return PurePath(thread.source).parent.name or "unknown"
 
 
-def site_from_regex(pattern: str | re.Pattern[str]) -> Callable[[Thread], str]:
+class site_from_regex:  # noqa: N801 - used like the other site_from_* functions
     """A ``site_of`` function: the first group of ``pattern`` searched in the source path
-    (the whole match if the pattern has no group; "other" when it does not match)."""
-    rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+    (the whole match if the pattern has no group; "other" when it does not match).
+    An object rather than a closure so that parallel workers can receive it."""
 
-    def site_of(thread: Thread) -> str:
-        match = rx.search(PurePath(thread.source).as_posix()) if thread.source else None
+    def __init__(self, pattern: str | re.Pattern[str]) -> None:
+        self.rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+
+    def __call__(self, thread: Thread) -> str:
+        match = self.rx.search(PurePath(thread.source).as_posix()) if thread.source else None
         if match is None:
             return "other"
-        return (match.group(1) if rx.groups else match.group(0)) or "other"
-
-    return site_of
+        return (match.group(1) if self.rx.groups else match.group(0)) or "other"
 
 
 # -- file names ----------------------------------------------------------------------------
@@ -144,6 +150,36 @@ def _unique(slug: str, used: set[str]) -> str:
 # -- the report ----------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class RenderedThread:
+    """A thread's page and summary row, rendered (possibly in a worker process) before
+    the writer gives the page its file name."""
+
+    source: str | None
+    warnings: list[str]
+    row: dict[str, Any]
+    html: str
+
+
+@cache
+def renderer_for(plotlyjs: str) -> Renderer:
+    """One renderer (jinja environment, plotly) per process and plotly.js mode."""
+    return Renderer(plotlyjs)
+
+
+def render_thread(thread: Thread, plotlyjs: str = "directory",
+                  site_of: Callable[[Thread], str] | None = None) -> RenderedThread:
+    """The page of one thread and its summary row (see the module docstring)."""
+    thread = ensure_sentiment(thread)
+    view = ThreadView(thread)
+    row = thread_metrics(thread, fill_sentiment=False)
+    row.update(site=str((site_of or site_from_layout)(thread)), classified=view.classified,
+               escalations=len(view.escalations()), article_words=len(thread.article.split()))
+    row["summary"] = describe(row)
+    return RenderedThread(thread.source, thread.warnings, row,
+                          renderer_for(plotlyjs).thread_page(view, row))
+
+
 def write_report(
     threads: Iterable[Thread],
     out_dir: str | Path,
@@ -157,30 +193,40 @@ def write_report(
     see also :func:`site_from_folder` and :func:`site_from_regex`).  ``progress`` is called
     once after each thread page is written.
     """
+    _check_mode(plotlyjs)
+    return write_rendered((render_thread(t, plotlyjs, site_of) for t in threads), out_dir,
+                          plotlyjs, progress)
+
+
+def _check_mode(plotlyjs: str) -> None:
     if plotlyjs not in PLOTLYJS_MODES:
         raise ValueError(f"plotlyjs must be one of {', '.join(PLOTLYJS_MODES)}, not {plotlyjs!r}")
-    site_of = site_of or site_from_layout
+
+
+def write_rendered(
+    rendered: Iterable[RenderedThread],
+    out_dir: str | Path,
+    plotlyjs: str = "directory",
+    progress: Callable[[], None] | None = None,
+) -> ReportSummary:
+    """Write pages rendered by :func:`render_thread` (in order; each gets its file name
+    here), then the index and comparison pages; see :func:`write_report`."""
+    _check_mode(plotlyjs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    renderer = Renderer(plotlyjs)
+    renderer = renderer_for(plotlyjs)
     summary = ReportSummary()
     if plotlyjs == "directory":
         summary.plotlyjs = out / "plotly.min.js"
         renderer.write_plotlyjs(summary.plotlyjs)
     used: set[str] = set()
-    for thread in threads:
-        thread = ensure_sentiment(thread)
-        view = ThreadView(thread)
-        row = thread_metrics(thread, fill_sentiment=False)
-        name = _unique(_slug(thread.source), used) + ".html"
-        row.update(site=str(site_of(thread)), page=name, classified=view.classified,
-                   escalations=len(view.escalations()),
-                   article_words=len(thread.article.split()))
-        row["summary"] = describe(row)
+    for item in rendered:
+        name = _unique(_slug(item.source), used) + ".html"
+        item.row["page"] = name
         path = out / name
-        write_text(path, renderer.thread_page(view, row))
+        write_text(path, item.html)
         summary.pages.append(path)
-        summary.rows.append(row)
+        summary.rows.append(item.row)
         if progress is not None:
             progress()
     for name, text in renderer.index_pages(summary.rows):
