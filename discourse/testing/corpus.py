@@ -6,8 +6,10 @@ and inline moderator notes (the ones with comments) are recombined into new docu
 * tree size: lognormal (median 30, clipped to 0..600), and 10% of documents without comments;
 * tree shape: preferential attachment — a new comment answers the article with probability
   0.35, else an earlier comment chosen in proportion to 1 + its replies (10 levels at most);
-* bodies sampled from the seed comments, authors sampled (or none), and now and then an
-  inline note ("AK responds: …") as a comment's first child;
+* bodies sampled from the seed comments, most of them (``P_EXTRA_SENTENCE``) with one
+  sentence of another seed comment appended, so that comments of a thread are distinct
+  texts as in real threads (only 50 seed comments exist); authors sampled (or none), and
+  now and then an inline note ("AK responds: …") as a comment's first child;
 * a layout chosen uniformly among the three, rendered by :func:`~discourse.testing.render.render`
   with a "N Comments" heading where the parser needs the evidence (a tree without replies,
   the bullets layout) and half of the time elsewhere.
@@ -43,6 +45,8 @@ P_TOP_LEVEL = 0.35
 MAX_DEPTH = 10
 P_NO_AUTHOR = 0.15
 P_INLINE_NOTE = 0.05
+#: Probability that a body gets one sentence of another seed comment appended.
+P_EXTRA_SENTENCE = 0.9
 #: Probability of a "N Comments" heading when the tree has replies; always written when it
 #: has none, and in the bullets layout (no author lines: the parser needs the evidence).
 P_HEADING = 0.5
@@ -68,6 +72,7 @@ class SeedPool:
 
     articles: list[tuple[str, str]]  # (title, article text)
     bodies: list[str]
+    sentences: list[str]  # single sentences of the bodies, for appending to other bodies
     authors: list[str]
     notes: list[str]
     skipped: list[str] = field(default_factory=list)  # bodies that do not survive re-layout
@@ -110,8 +115,17 @@ def load_pool(seeds_dir: str | Path = "seeds") -> SeedPool:
         raise ValueError(f"no seed in {seeds_dir} has comments to recombine")
     good = [b for b in bodies if _round_trips(b, articles[-1], notes)]
     skipped = [b for b in bodies if b not in good]
-    return SeedPool(articles, good, authors or ["Anonymous"],
+    return SeedPool(articles, good, _sentences(good), authors or ["Anonymous"],
                     [n for n in notes if n] or ["Please stay on topic."], skipped)
+
+
+_SENTENCE = re.compile(r"[A-Z][^.!?\n]{15,200}[.!?]")
+
+
+def _sentences(bodies: list[str]) -> list[str]:
+    """Plain one-line sentences of ``bodies`` (no quotes, author or note look-alikes)."""
+    found = dict.fromkeys(m.group(0) for b in bodies for m in _SENTENCE.finditer(b))
+    return [s for s in found if not re.search(r"[\"'“”>]|says|responds|^\d", s)] or ["Yes."]
 
 
 def _round_trips(body: str, article: tuple[str, str], notes: list[str]) -> bool:
@@ -178,6 +192,8 @@ def random_thread(rng: random.Random, pool: SeedPool) -> Thread:
 
     def add(k: int, cid: str, parent_id: str | None, depth: int) -> None:
         body = rng.choice(pool.bodies)
+        if rng.random() < P_EXTRA_SENTENCE:
+            body = f"{body.rstrip()} {rng.choice(pool.sentences)}"
         author = None if rng.random() < P_NO_AUTHOR else rng.choice(pool.authors)
         if layout == "bullets":  # Blogger: no author lines, paragraphs run together
             author, body = None, body.replace("\n\n", "\n")
