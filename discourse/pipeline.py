@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,8 +70,8 @@ class _Task(Generic[T]):
 
 
 ENGINES = ("local", "dask")
-#: Documents submitted to a Dask cluster at a time (bounds memory on both sides).
-DASK_BATCH = 256
+#: Documents in flight on a Dask cluster at most (bounds memory on both sides).
+DASK_WINDOW = 256
 
 
 def run(
@@ -94,21 +95,25 @@ def run(
     """
     if engine not in ENGINES:
         raise DiscourseError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    files = list(iter_document_paths(list(paths)))
-    if not files:
+    paths = list(paths)
+    # Paths stream (a list of a million paths alone would take ~400 MB); this first walk
+    # only counts them, and reports a missing path or an empty folder before any work.
+    total = sum(1 for _ in iter_document_paths(paths))
+    if not total:
         raise InputError(None, "no documents to process")
+    files = iter_document_paths(paths)
     summary = summary if summary is not None else RunSummary()
     task = _Task(work)
-    jobs = min(resolve_jobs(jobs), len(files)) if engine == "local" else resolve_jobs(jobs)
+    jobs = min(resolve_jobs(jobs), total) if engine == "local" else resolve_jobs(jobs)
     if engine == "dask":
         results: Iterator[T | Failure] = _dask_results(task, files, jobs, scheduler)
     elif jobs <= 1:
         results = (task(p) for p in files)
     else:
-        results = _pool_results(task, files, jobs)
+        results = _pool_results(task, files, jobs, total)
     # The progress bar's thread starts only after worker processes were forked.
     first = next(results, _END)
-    bar = _progress(progress, description, len(files))
+    bar = _progress(progress, description, total)
     try:
         if first is not _END:
             yield from _collect(_chain(first, results), summary, on_failure, bar)
@@ -128,20 +133,22 @@ def _chain(first, rest):
     yield from rest
 
 
-def _pool_results(task: _Task[T], files: list[Path], jobs: int) -> Iterator[T | Failure]:
+def _pool_results(task: _Task[T], files: Iterator[Path], jobs: int,
+                  total: int) -> Iterator[T | Failure]:
     """Results from ``jobs`` worker processes, in input order.  Workers are forked where
     the platform allows (they inherit imported modules and a loaded model), else spawned."""
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    chunk = max(1, min(16, len(files) // (jobs * 8)))
+    chunk = max(1, min(16, total // (jobs * 8)))
     with ctx.Pool(jobs) as pool:
         yield from pool.imap(task, files, chunksize=chunk)
 
 
-def _dask_results(task: _Task[T], files: list[Path], jobs: int,
+def _dask_results(task: _Task[T], files: Iterator[Path], jobs: int,
                   scheduler: str | None) -> Iterator[T | Failure]:
     """Results of ``task`` over ``files`` computed on a Dask cluster, in input order,
-    submitted in batches of :data:`DASK_BATCH` so neither side holds the whole corpus."""
+    with at most :data:`DASK_WINDOW` documents submitted and not yet collected, so neither
+    side holds the whole corpus and workers never wait for a batch to finish."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -161,15 +168,24 @@ def _dask_results(task: _Task[T], files: list[Path], jobs: int,
     except (OSError, TimeoutError) as exc:
         raise DiscourseError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     try:
-        for start in range(0, len(files), DASK_BATCH):
-            futures = client.map(task, files[start:start + DASK_BATCH], pure=False)
-            for future in futures:
-                yield future.result()
-                future.release()
+        pending: deque = deque()
+        for path in files:
+            pending.append(client.submit(task, path, pure=False))
+            if len(pending) >= DASK_WINDOW:
+                yield _take(pending)
+        while pending:
+            yield _take(pending)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _take(pending: deque):
+    future = pending.popleft()
+    result = future.result()
+    future.release()
+    return result
 
 
 def _collect(results, summary, on_failure, bar):
