@@ -205,14 +205,15 @@ def transition_matrix(thread: Thread) -> pd.DataFrame:
     The parent of a top-level comment (or an orphan) is "article".  Pairs where either
     side is unclassified, or carries a label outside LABELS, are not counted.
     """
-    matrix = pd.DataFrame(0, index=[ARTICLE, *LABELS], columns=list(LABELS), dtype=int)
+    rows = [ARTICLE, *LABELS]
+    counts = {(parent, child): 0 for parent in rows for child in LABELS}
     index = thread.by_id()
     for cid, pid in _parents(thread).items():
-        child = index[cid].label
-        parent = ARTICLE if pid is None else index[pid].label
-        if child in LABELS and parent in matrix.index:
-            matrix.loc[parent, child] += 1
-    return matrix
+        pair = (ARTICLE if pid is None else index[pid].label, index[cid].label)
+        if pair in counts:
+            counts[pair] += 1
+    values = [[counts[parent, child] for child in LABELS] for parent in rows]
+    return pd.DataFrame(values, index=rows, columns=list(LABELS), dtype=int)
 
 
 # -- chains -------------------------------------------------------------------------------

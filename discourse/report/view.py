@@ -11,7 +11,7 @@ import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from discourse.analyze import metrics as m
 from discourse.model import LABELS, Comment, Thread
@@ -61,9 +61,11 @@ def summary_text(text: str, limit: int = ARTICLE_SUMMARY_CHARS) -> str:
     return cut.rstrip() + " …"
 
 
-def wrap(text: str, width: int = 60, lines: int = 3) -> list[str]:
-    """``text`` wrapped to at most ``lines`` lines of ``width`` characters (for hovers)."""
-    return textwrap.wrap(text, width=width, max_lines=lines, placeholder=" …") or [""]
+@lru_cache(maxsize=4096)
+def wrap(text: str, width: int = 60, lines: int = 3) -> tuple[str, ...]:
+    """``text`` wrapped to at most ``lines`` lines of ``width`` characters (for hovers;
+    remembered, as each comment's hover appears in several charts)."""
+    return tuple(textwrap.wrap(text, width=width, max_lines=lines, placeholder=" …")) or ("",)
 
 
 @dataclass(slots=True)
