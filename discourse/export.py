@@ -36,6 +36,8 @@ def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); the output gets a normal file's mode.
+        os.fchmod(fd, 0o666 & ~_umask())
         mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as handle:
@@ -45,6 +47,13 @@ def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, so set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def thread_record(thread: Thread) -> dict[str, Any]:

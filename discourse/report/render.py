@@ -257,11 +257,9 @@ class Renderer:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through :func:`atomic_output`, readable by all (0644)
-    like a normally created file (the temporary file behind it is private)."""
+    """Write ``text`` to ``path`` through :func:`atomic_output`."""
     with atomic_output(path) as handle:
         handle.write(text)
-    path.chmod(0o644)
 
 
 def _site_stats(site: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
