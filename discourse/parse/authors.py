@@ -66,6 +66,8 @@ def inline_note(paragraph: str) -> tuple[str, str] | None:
     Recognised: "AK responds: …", "Anatoly Karlin replies: …", "[Moderator: …]",
     "Admin note: …".
     """
+    if ":" not in paragraph:  # both forms need a colon; most paragraphs have none
+        return None
     m = _INLINE.match(paragraph) or _MODERATOR_NOTE.match(paragraph)
     if not m:
         return None

@@ -14,7 +14,6 @@ TAB_WIDTH = 4
 _MARKER = re.compile(rf"(?:(?P<num>\d{{1,3}})[.)]|(?P<bullet>[{BULLETS}]))(?:[ \t\u00a0]+|$)")
 # Spaces, tabs, no-break and other Unicode spaces (and zero-width ones at the ends).
 SPACES = " \t\u00a0\u202f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
-_LEADING = re.compile(f"[{SPACES}]*")
 _STRIP = SPACES + "\u200b\ufeff"
 
 
@@ -43,21 +42,32 @@ def normalise_newlines(text: str) -> str:
 def split_lines(text: str) -> list[Line]:
     """Turn document text into lines with indentation and list markers recognised."""
     lines: list[Line] = []
+    append = lines.append
     for number, raw in enumerate(normalise_newlines(text).split("\n"), start=1):
-        lead = _LEADING.match(raw).group(0)  # type: ignore[union-attr]
-        indent = len(lead.replace("\t", " " * TAB_WIDTH))
-        content = raw[len(lead) :].strip(_STRIP)
-        line = Line(number=number, indent=indent, content=content)
-        if content:
-            m = _MARKER.match(content)
-            if m:
-                line.after_marker = content[m.end() :].strip(_STRIP)
-                if m.group("num") is not None:
-                    line.marker = "num"
-                    line.number_value = int(m.group("num"))
-                    line.glyph = content[: m.end()].strip()
-                else:
-                    line.marker = "bullet"
-                    line.glyph = m.group("bullet")
-        lines.append(line)
+        if not raw:
+            append(Line(number, 0, ""))
+            continue
+        body = raw.lstrip(SPACES)  # the same as matching ``[SPACES]*``
+        lead = len(raw) - len(body)
+        indent = lead + (TAB_WIDTH - 1) * raw.count("\t", 0, lead) if lead else 0
+        content = body.strip(_STRIP)
+        line = Line(number, indent, content)
+        if content and (content[0] in BULLETS or content[0].isdecimal()):  # ``\d`` is Nd
+            _set_marker(line, content)
+        append(line)
     return lines
+
+
+def _set_marker(line: Line, content: str) -> None:
+    """Fill in the marker fields of ``line`` if its content starts with a list marker."""
+    m = _MARKER.match(content)
+    if not m:
+        return
+    line.after_marker = content[m.end() :].strip(_STRIP)
+    if m.group("num") is not None:
+        line.marker = "num"
+        line.number_value = int(m.group("num"))
+        line.glyph = content[: m.end()].strip()
+    else:
+        line.marker = "bullet"
+        line.glyph = m.group("bullet")

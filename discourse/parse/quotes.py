@@ -4,11 +4,11 @@ or the article)."""
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from discourse.parse.words import folded_words, folded_words_each
 
 _QUOTED = re.compile(r"[“\"«„]([^”\"»“]{12,}?)(?:[”\"»“]|$)", re.MULTILINE)
 _ELLIPSIS = re.compile(r"\.{3}|…")
-_WORD = re.compile(r"\w+")
 #: Words each piece of a marked quote (“…”, > or … lines) must have to count.
 MIN_WORDS_MARKED = 3
 #: Words a bare line must have to count as a quote whose marks were lost in rendering.
@@ -18,8 +18,11 @@ MIN_WORDS_BARE = 6
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, padded with a space at each end
     (quotes, dashes and punctuation dropped) — the form spans are matched in."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return " " + " ".join(_WORD.findall(text)) + " "
+    return _joined(folded_words(text))
+
+
+def _joined(words: list[str]) -> str:
+    return " " + " ".join(words) + " "
 
 
 def candidate_spans(text: str) -> list[tuple[str, int]]:
@@ -52,9 +55,13 @@ class QuoteCandidates:
             span = span.strip(" “”\"«»„")
             if span:
                 fewest[span] = min(min_words, fewest.get(span, min_words))
-        for span, min_words in fewest.items():
-            pieces = [normalise(p) for p in _ELLIPSIS.split(span)]
-            pieces = [p for p in pieces if len(p.split()) >= min_words]
+        split = [_ELLIPSIS.split(span) if "…" in span or "..." in span else [span]
+                 for span in fewest]
+        # Fold every part of every span in one call, then hand the results back in order.
+        folded = iter(folded_words_each([part for parts in split for part in parts]))
+        for (span, min_words), parts in zip(fewest.items(), split, strict=True):
+            part_words = [next(folded) for _ in parts]
+            pieces = [_joined(words) for words in part_words if len(words) >= min_words]
             if pieces:
                 self.spans.append((span, min_words == MIN_WORDS_MARKED, pieces))
 
@@ -69,9 +76,12 @@ class QuoteCandidates:
         for span, marked, pieces in self.spans:
             if marked_only and not marked:
                 continue
-            if any(span in f for f in found):
+            if found and any(span in f for f in found):
                 continue
-            if all(p in source_norm for p in pieces):
+            for piece in pieces:
+                if piece not in source_norm:
+                    break
+            else:
                 found = [f for f in found if f not in span]
                 found.append(span)
         return found

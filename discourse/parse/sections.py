@@ -8,11 +8,11 @@ its weights are listed in :data:`WEIGHTS` and documented in ``docs/parsing.md``.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from discourse.parse.authors import is_author_line
 from discourse.parse.lines import Line
+from discourse.parse.words import count_words
 
 COMMENTS_HEADING = re.compile(
     r"^(?:\d[\d,.]*\s*k?\s+)?(?:comments?|responses?|replies|reactions?|thoughts?(?:\s+on\b.*)?)"
@@ -30,7 +30,6 @@ FURNITURE_HEADING = re.compile(
     re.IGNORECASE,
 )
 _VOTE_COUNT = re.compile(r"\d[\d,.]*\s*(?:\(\s*\d+(?:[.,]\d+)?\s*%\s*\)|%|votes?\b)", re.IGNORECASE)
-_WORD = re.compile(r"\w+")
 
 #: Evidence weights (log-odds style); a block is a comment section at score >= THRESHOLD.
 WEIGHTS = {
@@ -61,6 +60,8 @@ class Block:
     column: int
     score: float = 0.0
     evidence: dict[str, float] = field(default_factory=dict)
+    #: Cache of :func:`reply_marker_lines` (computed for scoring, reused for the tree).
+    openers: set[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_comments(self) -> bool:
@@ -82,7 +83,7 @@ def find_blocks(lines: list[Line], begin: int = 1) -> list[Block]:
         last_content = i
         while j < n:
             cur = lines[j]
-            if not cur.blank:
+            if cur.content:
                 if cur.indent > column or (cur.marker is not None and cur.indent == column):
                     last_content = j
                 else:
@@ -101,13 +102,14 @@ def score_blocks(lines: list[Line], blocks: list[Block]) -> None:
             in_block[k] = True
     # Unindented prose words after each position, outside blocks (suffix sums).
     prose_after = [0] * (len(lines) + 1)
+    total = 0
     for k in range(len(lines) - 1, -1, -1):
-        words = 0
         line = lines[k]
-        if not in_block[k] and not line.blank and line.marker is None:
-            count = len(_WORD.findall(line.content))
-            words = count if count >= 8 else 0
-        prose_after[k] = prose_after[k + 1] + words
+        if line.content and line.marker is None and not in_block[k]:
+            count = count_words(line.content)
+            if count >= 8:
+                total += count
+        prose_after[k] = total
     for b in blocks:
         b.evidence = _evidence(lines, b, prose_after[b.end])
         b.score = sum(b.evidence.values())
@@ -148,11 +150,18 @@ def _evidence(lines: list[Line], block: Block, prose_words_after: int) -> dict[s
     elif prose_words_after == 0:
         ev["at_end"] = WEIGHTS["at_end"]
 
-    if sum(1 for ln in body if _VOTE_COUNT.search(ln.content)) >= 2:
+    # Words never span lines, and a line's match is a match in the joined text too: one
+    # call each over the whole body instead of one per line.
+    text = "\n".join(ln.content for ln in body)
+    if _VOTE_COUNT.search(text) and sum(1 for ln in body if _VOTE_COUNT.search(ln.content)) >= 2:
         ev["vote_counts"] = WEIGHTS["vote_counts"]
 
-    words = sum(len(_WORD.findall(ln.content)) for ln in body)
-    per_item = words / max(1, len(items))
+    n_items = max(1, len(items))
+    # A prefix has no more words than the whole, so it often settles "long_items" alone.
+    words = count_words(text[: 120 * n_items])
+    if words < 12 * n_items:
+        words = count_words(text)
+    per_item = words / n_items
     if per_item >= 12:
         ev["long_items"] = WEIGHTS["long_items"]
     elif per_item < 6:
@@ -169,32 +178,40 @@ def reply_marker_lines(lines: list[Line], block: Block) -> set[int]:
 
     A marker opens a comment only if it opens a paragraph (blank line before it) and no
     other marker shares its column in that tight paragraph group; otherwise it is an item
-    of a list written inside the text.
+    of a list written inside the text.  The set is cached on the block: do not modify it.
     """
+    if block.openers is None:
+        block.openers = _openers(lines, block.start, block.end)
+    return block.openers
+
+
+def _openers(lines: list[Line], start: int, end: int) -> set[int]:
     openers: set[int] = set()
-    k = block.start
-    while k < block.end:
-        if lines[k].blank:
+    k = start
+    while k < end:
+        first = lines[k]
+        if not first.content:
             k += 1
             continue
         group_start = k
-        while k < block.end and not lines[k].blank:
+        k += 1
+        while k < end and lines[k].content:
             k += 1
-        columns = Counter(lines[g].indent for g in range(group_start, k)
-                          if lines[g].marker is not None)
-        first = lines[group_start]
-        if first.marker is not None and columns[first.indent] == 1:
+        if first.marker is not None and not any(
+            ln.marker is not None and ln.indent == first.indent
+            for ln in lines[group_start + 1 : k]
+        ):
             openers.add(group_start)
     return openers
 
 
 def _previous_content(lines: list[Line], index: int) -> Line | None:
     for k in range(index - 1, -1, -1):
-        if not lines[k].blank:
+        if lines[k].content:
             return lines[k]
     return None
 
 
 def _blank_before(lines: list[Line], line: Line) -> bool:
     k = line.number - 2  # index of the line before (numbers are 1-based)
-    return k < 0 or lines[k].blank
+    return k < 0 or not lines[k].content

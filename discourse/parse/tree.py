@@ -46,7 +46,7 @@ def build_block(
     expected = next_top_number
     for k in range(block.start, block.end):
         line = lines[k]
-        if line.blank:
+        if not line.content:
             if stack:
                 stack[-1].body.append(None)
             continue
@@ -101,7 +101,7 @@ def _check_number(line: Line, expected: int, warn: list[str]) -> None:
 
 
 def _strip_marker(line: Line) -> Line:
-    return Line(number=line.number, indent=line.indent, content=line.after_marker)
+    return Line(line.number, line.indent, line.after_marker)
 
 
 def _last_open(top: list[RawComment]) -> RawComment:
@@ -146,7 +146,7 @@ def _finish(node: RawComment, noise: list[int]) -> None:
     for para in paras:
         lines = []
         for ln in para:
-            if is_furniture(ln.content) and len(para) == 1:
+            if len(para) == 1 and is_furniture(ln.content):
                 noise.append(ln.number)
             else:
                 lines.append(ln)
