@@ -643,6 +643,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="profile parse and classify on the smallest corpus with pyinstrument")
     p.add_argument("--reuse", action="store_true",
                    help="reuse measurements in benchmarks/out/results.json for unchanged corpora")
+    p.add_argument("--no-run", action="store_true",
+                   help="with --reuse: only assemble the table from stored measurements; "
+                        "steps without one are listed as not run, with their estimate")
     args = p.parse_args(argv)
     sizes = [(s.strip().upper(), parse_size(s)) for s in args.sizes.split(",") if s.strip()]
     sizes.sort(key=lambda s: s[1])
@@ -692,10 +695,12 @@ def main(argv: list[str] | None = None) -> int:
                     if (step, jobs) in per_mb:
                         rate, fixed = per_mb[(step, jobs)]
                         est = fixed + rate * c.bytes / MB
-                    if est is not None and est > args.max_minutes * 60:
-                        m = Measurement(c.label, step, jobs, skipped=(
-                            f"not run: estimated {est / 60:.0f} min from the smaller corpus "
-                            f"(limit {args.max_minutes:.0f} min)"))
+                    if args.no_run or (est is not None and est > args.max_minutes * 60):
+                        why = "in this session" if args.no_run else (
+                            f"(limit {args.max_minutes:.0f} min)")
+                        guess = (f"estimated {est / 60:.0f} min from the smaller corpus"
+                                 if est is not None else "no estimate")
+                        m = Measurement(c.label, step, jobs, skipped=f"not run {why}: {guess}")
                         results.append(m)
                         print(f"  {step:9} jobs {jobs}: {m.skipped}", flush=True)
                         continue
