@@ -64,10 +64,14 @@ def test_output_files_get_normal_permissions(tmp_path, capsys):
     assert out.stat().st_mode & 0o777 == 0o644
 
 
-def test_ctrl_c_stops_cleanly_without_partial_output(corpus, tmp_path):
+def test_ctrl_c_stops_cleanly_without_partial_output(tmp_path_factory, tmp_path):
+    from discourse.testing.corpus import generate_corpus
+
+    big = tmp_path_factory.mktemp("big")  # ~70 documents: classifying them takes a while
+    generate_corpus(big, 3_000_000, seed=6, seeds_dir=str(SEEDS))
     out = tmp_path / "labelled.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "discourse.cli", "classify", str(corpus), "--format", "jsonl",
+        [sys.executable, "-m", "discourse.cli", "classify", str(big), "--format", "jsonl",
          "-o", str(out), "-j", "2", "-q"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
@@ -75,7 +79,7 @@ def test_ctrl_c_stops_cleanly_without_partial_output(corpus, tmp_path):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the run never started writing"
         time.sleep(0.05)
-    time.sleep(0.3)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
