@@ -73,7 +73,9 @@ def test_ctrl_c_stops_cleanly_without_partial_output(tmp_path_factory, tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "discourse.cli", "classify", str(big), "--format", "jsonl",
          "-o", str(out), "-j", "2", "-q"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A shell's background job ignores SIGINT, and so would its children: undo that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".labelled.jsonl.*.part")):  # writing has begun
         assert proc.poll() is None, proc.communicate()
