@@ -137,11 +137,11 @@ def _pool_results(task: _Task[T], files: Iterator[Path], jobs: int,
                   total: int) -> Iterator[T | Failure]:
     """Results from ``jobs`` worker processes, in input order.  Workers are forked where
     the platform allows (they inherit imported modules and a loaded model), else spawned."""
+    from threadpoolctl import threadpool_limits
+
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, min(16, total // (jobs * 8)))
-    from threadpoolctl import threadpool_limits
-
     # Workers share the CPUs between them; native thread pools inside them only make them
     # wait (the CLI also sets OMP/OPENBLAS_NUM_THREADS=1 before numpy loads).
     with threadpool_limits(1), ctx.Pool(jobs) as pool:

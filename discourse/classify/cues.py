@@ -82,13 +82,3 @@ def cue_counts(text: str) -> tuple[int, ...]:
     lower = text.lower()
     return tuple(int(p.match(lower) is not None) if anchored else len(p.findall(lower))
                  for p, anchored in zip(_LOWER_CUES, _ANCHORED, strict=True))
-
-
-def cue_hits(text: str) -> dict[str, list[str]]:
-    """The cue words found in ``text`` per cue family (for reasons and the baseline)."""
-    hits: dict[str, list[str]] = {}
-    for name, pattern in CUES.items():
-        found = [m.group(0).strip() for m in pattern.finditer(text)]
-        if found:
-            hits[name] = found
-    return hits

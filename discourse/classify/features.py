@@ -60,26 +60,22 @@ class _Text:
     """What the pair features need of one distinct text, computed once per prediction
     call (a comment is the reply of one pair and the parent of its replies)."""
 
-    __slots__ = ("words", "trigrams", "_text", "_reply")
+    __slots__ = ("words", "trigrams")
 
     def __init__(self, text: str) -> None:
         words = _WORDS.findall(text)
-        self._text = text
         self.words = len(words)
         # Lower-cased once as a whole: words hold no spaces, so splitting gives them back.
         lower = " ".join(words).lower().split()
         self.trigrams = {tuple(lower[i:i + 3]) for i in range(len(lower) - 2)}
-        self._reply: tuple[float, ...] | None = None
 
-    def reply_stats(self) -> tuple[float, ...]:
-        """Cue counts (in :data:`cues.CUES` order), then question marks, exclamations,
-        links, ends-with-question and the share of upper-case letters."""
-        if self._reply is None:
-            t = self._text
-            self._reply = (*cues.cue_counts(t), t.count("?"), t.count("!"),
-                           len(_URL.findall(t)), float(t.rstrip().endswith("?")),
-                           len(_UPPER.findall(t)) / max(len(t), 1))
-        return self._reply
+
+def _reply_stats(text: str) -> tuple[float, ...]:
+    """Cue counts (in :data:`cues.CUES` order), then question marks, exclamations, links,
+    ends-with-question and the share of upper-case letters of a reply."""
+    return (*cues.cue_counts(text), text.count("?"), text.count("!"),
+            len(_URL.findall(text)), float(text.rstrip().endswith("?")),
+            len(_UPPER.findall(text)) / max(len(text), 1))
 
 
 def _distinct(*columns: list[str]) -> tuple[list[str], list[np.ndarray]]:
@@ -137,8 +133,8 @@ class UniqueHashingVectorizer(HashingVectorizer):
     the parent of every top-level comment)."""
 
     def transform(self, X):  # type: ignore[override]
-        codes, uniques = pd.factorize(pd.Series(list(X), dtype=object))
-        return super().transform(list(uniques))[codes]
+        uniques, (codes,) = _distinct(list(X))
+        return super().transform(uniques)[codes]
 
 
 def _column(frame: pd.DataFrame, name: str, default: object, n: int) -> np.ndarray:
@@ -165,7 +161,7 @@ def pair_features(frame: pd.DataFrame) -> np.ndarray:
     profiles = np.zeros((len(distinct), 4))
     profiles[needed] = np.array([_profile(distinct[i]) for i in needed]).reshape(-1, 4)
     rp, pp = profiles[ri], profiles[pi]
-    reply_rows = {i: stats[i].reply_stats() for i in dict.fromkeys(ri.tolist())}
+    reply_rows = {i: _reply_stats(distinct[i]) for i in dict.fromkeys(ri.tolist())}
     r = np.array([reply_rows[i] for i in ri.tolist()], dtype=float).reshape(n, -1)
 
     def cue(name: str) -> np.ndarray:

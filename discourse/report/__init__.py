@@ -193,14 +193,8 @@ def write_report(
     see also :func:`site_from_folder` and :func:`site_from_regex`).  ``progress`` is called
     once after each thread page is written.
     """
-    _check_mode(plotlyjs)
     return write_rendered((render_thread(t, plotlyjs, site_of) for t in threads), out_dir,
                           plotlyjs, progress)
-
-
-def _check_mode(plotlyjs: str) -> None:
-    if plotlyjs not in PLOTLYJS_MODES:
-        raise ValueError(f"plotlyjs must be one of {', '.join(PLOTLYJS_MODES)}, not {plotlyjs!r}")
 
 
 def write_rendered(
@@ -211,7 +205,8 @@ def write_rendered(
 ) -> ReportSummary:
     """Write pages rendered by :func:`render_thread` (in order; each gets its file name
     here), then the index and comparison pages; see :func:`write_report`."""
-    _check_mode(plotlyjs)
+    if plotlyjs not in PLOTLYJS_MODES:  # checked before any page is rendered
+        raise ValueError(f"plotlyjs must be one of {', '.join(PLOTLYJS_MODES)}, not {plotlyjs!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     renderer = renderer_for(plotlyjs)
