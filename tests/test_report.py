@@ -299,8 +299,9 @@ def test_cdn_mode_references_the_cdn(tmp_path):
 
 
 def test_unknown_plotlyjs_mode_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="plotlyjs"):
-        write_report([], tmp_path, plotlyjs="sideways")
+    with pytest.raises(ValueError, match="plotlyjs must be one of .*, not 'sideways'"):
+        write_report([], tmp_path / "out", plotlyjs="sideways")
+    assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
 # -- content -----------------------------------------------------------------------------------

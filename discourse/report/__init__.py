@@ -205,11 +205,9 @@ def write_rendered(
 ) -> ReportSummary:
     """Write pages rendered by :func:`render_thread` (in order; each gets its file name
     here), then the index and comparison pages; see :func:`write_report`."""
-    if plotlyjs not in PLOTLYJS_MODES:  # checked before any page is rendered
-        raise ValueError(f"plotlyjs must be one of {', '.join(PLOTLYJS_MODES)}, not {plotlyjs!r}")
+    renderer = renderer_for(plotlyjs)  # refuses an unknown mode before any page is rendered
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    renderer = renderer_for(plotlyjs)
     summary = ReportSummary()
     if plotlyjs == "directory":
         summary.plotlyjs = out / "plotly.min.js"

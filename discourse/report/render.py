@@ -114,7 +114,8 @@ class Renderer:
 
     def __init__(self, plotlyjs: str = "directory") -> None:
         if plotlyjs not in PLOTLYJS_MODES:
-            raise ValueError(f"plotlyjs must be one of {', '.join(PLOTLYJS_MODES)}")
+            raise ValueError(f"plotlyjs must be one of {', '.join(PLOTLYJS_MODES)}, "
+                             f"not {plotlyjs!r}")
         self.mode = plotlyjs
         self.env = Environment(
             loader=PackageLoader("discourse.report", "templates"), autoescape=True,
