@@ -93,7 +93,7 @@ def test_cli_bad_model_is_one_line_exit_2(tmp_path, capsys):
     code = main(["classify", str(SEED_000), "--model", str(bad)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.strip() == f"error: {bad}: not a discourse model file (BadZipFile)"
+    assert err.strip() == f"error: {bad}: not a discourse model file (not a skops archive)"
 
 
 # -- classify command ---------------------------------------------------------------------

@@ -147,22 +147,10 @@ class Classifier:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Classifier:
         """Load a saved model (the bundled default when ``path`` is None)."""
-        import skops.io as sio
+        from discourse.classify.modelfile import load_skops
 
         path = Path(path) if path is not None else DEFAULT_MODEL
-        if not path.is_file():
-            raise ModelError(f"{path}: model file not found")
-        try:
-            untrusted = sio.get_untrusted_types(file=path)
-            unknown = [t for t in untrusted if not _trusted(t)]
-            if unknown:
-                raise ModelError(f"{path}: model contains types this version does not trust: "
-                                 f"{', '.join(unknown[:3])}")
-            data = sio.load(path, trusted=untrusted)
-        except ModelError:
-            raise
-        except Exception as exc:  # skops raises many kinds for corrupt files
-            raise ModelError(f"{path}: not a discourse model file ({type(exc).__name__})") from None
+        data = load_skops(path)
         if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
             found = data.get("format") if isinstance(data, dict) else None
             raise ModelError(f"{path}: model format {found!r} is not supported by this version "
@@ -338,14 +326,3 @@ def _pairs_from_texts(parent_texts, reply_texts, article_texts) -> pd.DataFrame:
     if empty:
         raise DataError(f"{empty} empty reply text(s); every reply needs text")
     return prepare_pairs(frame)
-
-
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.")
-_TRUSTED_NAMES = {"discourse.classify.features.PairFeatures",
-                  "discourse.classify.features.UniqueHashingVectorizer",
-                  "discourse.classify.features.opening"}
-
-
-def _trusted(type_name: str) -> bool:
-    """Types a discourse model may contain: scikit-learn/numpy/scipy classes and ours."""
-    return type_name in _TRUSTED_NAMES or type_name.startswith(_TRUSTED_PREFIXES)
