@@ -334,8 +334,8 @@ def measure(step: str, corpus: Corpus, jobs: int, model: str | None) -> Measurem
 
 def _scan_worker(folder: str) -> None:
     """Step 1: read every document and match the marker regex on every (left-stripped) line."""
-    from discourse.parse.lines import _MARKER
-    from discourse.parse.reader import iter_document_paths
+    from discourse.read.text.lines import _MARKER
+    from discourse.read.source import iter_document_paths
 
     start = time.perf_counter()
     match = _MARKER.match
@@ -355,8 +355,8 @@ def _scan_worker(folder: str) -> None:
 def _vader_worker(folder: str) -> None:
     """Step 3: VADER alone over every comment text; parsing is done but not timed."""
     from discourse.analyze.sentiment import _analyzer, sentiment_profile, split_sentences
-    from discourse.parse import parse_file
-    from discourse.parse.reader import iter_document_paths
+    from discourse.read import parse_file
+    from discourse.read.source import iter_document_paths
 
     start = time.perf_counter()
     _analyzer()
@@ -440,7 +440,7 @@ def summarize_session(path: Path) -> dict:
 
 
 def _module(file: str) -> str | None:
-    """``discourse.parse.quotes``, a third-party package name, ``stdlib:copy``; None for
+    """``discourse.read.text.quotes``, a third-party package name, ``stdlib:copy``; None for
     built-ins (no file)."""
     if not file or file.startswith("<"):
         return None

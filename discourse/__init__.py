@@ -2,7 +2,8 @@
 
 from discourse.errors import DataError, DiscourseError, InputError, ModelError
 from discourse.model import LABELS, LAYOUTS, Comment, Thread
-from discourse.parse import iter_threads, parse_file, parse_text
+from discourse.read import iter_threads, parse_file, read_file
+from discourse.read.text import parse_text
 
 __all__ = [
     "LABELS",
@@ -16,6 +17,7 @@ __all__ = [
     "iter_threads",
     "parse_file",
     "parse_text",
+    "read_file",
     "Classifier",
 ]
 __version__ = "0.1.0"

@@ -18,6 +18,7 @@ from discourse import __version__
 from discourse.errors import DiscourseError
 from discourse.model import Thread
 from discourse.pipeline import Failure, RunSummary, run
+from discourse.read.source import DEFAULT_MAX_BYTES
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -55,7 +56,15 @@ def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] | None = None,
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
-    """Options of the commands that process documents: parallelism and engine."""
+    """Options of the commands that process documents: reading, parallelism, engine."""
+    from discourse.read import READERS
+
+    p.add_argument("-f", "--from", dest="input_format", choices=tuple(READERS),
+                   metavar="FORMAT", help="read every document with this reader instead of "
+                   f"detecting it from the content ({', '.join(READERS)})")
+    p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                   help="refuse documents larger than this after decompression, e.g. 50MB, "
+                        "1GiB (default 256MiB; NDJSON dumps stream and are not limited)")
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="documents processed in parallel (0 = one per CPU; default 1)")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -65,6 +74,21 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a "
                         "local cluster of --jobs workers)")
     _verbosity(p)
+
+
+def _size(text: str) -> int:
+    """'50MB', '1GiB', '1000' -> bytes (argparse type)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*", text, re.IGNORECASE)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 50MB, 1GiB)")
+    power = "kmgt".find(m.group(2).lower()) + 1 if m.group(2) else 0
+    base = 1024 if m.group(3) or not m.group(2) else 1000
+    value = int(float(m.group(1)) * base**power)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the size must be positive")
+    return value
 
 
 def _verbosity(p: argparse.ArgumentParser) -> None:
@@ -80,41 +104,75 @@ def _console(args: argparse.Namespace) -> Console:
 
 @dataclass(slots=True)
 class Done:
-    """A processed document as the main process needs it: its source and warnings, and
-    ``payload`` (the encoded thread, metrics row or rendered page) made in the worker."""
+    """A processed thread as the main process needs it: its source and warnings, the
+    reading evidence (``--explain``; first thread of a document only), and ``payload``
+    (the encoded thread, metrics row or rendered page) made in the worker."""
 
     source: str | None
     warnings: list[str]
     payload: Any
+    explain: list[str]
 
 
-def _done(path: Path, work: Callable[[Path], Thread], finish: Callable[[Thread], Any]) -> Done:
-    """Run ``work`` on ``path`` and ``finish`` on the thread, in the same process (picklable
-    through :func:`functools.partial`: the unit of work of ``--jobs`` and Dask)."""
-    thread = work(path)
-    return Done(thread.source, thread.warnings, finish(thread))
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How documents are read (picklable, for ``--jobs`` and Dask)."""
+
+    fmt: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    explaining: bool = False
+
+
+def _done(path: Path, reading: Reading, work: Callable[[Thread], Thread],
+          finish: Callable[[Thread], Any]) -> Iterator[Done]:
+    """Read the threads of the document at ``path``, run ``work`` (e.g. classify) and
+    ``finish`` (encode) on each, in the same process: the unit of work of ``--jobs`` and
+    Dask, picklable through :func:`functools.partial`."""
+    from discourse.read import read_document
+    from discourse.read.source import Document
+
+    doc = Document.at(path, reading.max_bytes)
+    doc.explaining = reading.explaining
+    shown = 0
+    for thread in read_document(doc, reading.fmt):
+        thread = work(thread)
+        explain = doc.explain[shown:] if reading.explaining else []
+        yield Done(thread.source, thread.warnings, finish(thread), explain)
+        shown = len(doc.explain)
+    if reading.explaining and shown < len(doc.explain):
+        yield Done(doc.source, [], None, doc.explain[shown:])
 
 
 def _same(thread: Thread) -> Thread:
     return thread
 
 
+def _reading(args: argparse.Namespace) -> Reading:
+    return Reading(getattr(args, "input_format", None),
+                   getattr(args, "max_bytes", None) or DEFAULT_MAX_BYTES,
+                   bool(getattr(args, "explain", False)))
+
+
 def _processed(args: argparse.Namespace, console: Console, summary: RunSummary,
-               work: Callable[[Path], Thread], finish: Callable[[Thread], Any] = _same,
+               work: Callable[[Thread], Thread] = _same, finish: Callable[[Thread], Any] = _same,
                description: str = "parsing") -> Iterator[Any]:
-    """``finish(work(path))`` for every document, in input order, with warnings and
-    failures reported on the console.  ``work`` and ``finish`` run where the document is
-    processed (a worker with ``--jobs``/Dask), so the main process only writes."""
+    """``finish(work(thread))`` for every thread of every document, in input order, with
+    warnings and failures reported on the console.  Reading, ``work`` and ``finish`` run
+    where the document is processed (a worker with ``--jobs``/Dask), so the main process
+    only writes."""
     def failed(f: Failure) -> None:
         console.error(f.message)
 
-    unit = partial(_done, work=work, finish=finish)
+    unit = partial(_done, reading=_reading(args), work=work, finish=finish)
     for done in run(args.paths, unit, jobs=args.jobs, progress=console.verbosity >= 1,
                     description=description, summary=summary, on_failure=failed,
                     engine=args.engine, scheduler=args.scheduler):
+        for line in done.explain:
+            print(f"{done.source}: {line}")
         for w in done.warnings:
             console.warn(f"{done.source}: {w}")
-        yield done.payload
+        if done.payload is not None:
+            yield done.payload
 
 
 def _finish(summary: RunSummary, console: Console, what: str = "documents") -> int:
@@ -129,27 +187,20 @@ def _finish(summary: RunSummary, console: Console, what: str = "documents") -> i
 
 # -- commands ---------------------------------------------------------------------------
 def cmd_parse(args: argparse.Namespace) -> int:
-    from discourse.parse import parse_file
-
-    return _write_threads(args, parse_file, "parsing", explain=args.explain)
+    return _write_threads(args, _same, "parsing")
 
 
-def _write_threads(args: argparse.Namespace, work: Callable[[Path], Thread],
-                   description: str, explain: bool = False) -> int:
+def _write_threads(args: argparse.Namespace, work: Callable[[Thread], Thread],
+                   description: str) -> int:
     """Parse or classify (``work``) and write the threads: ``--tree``, ``--explain`` or
     the ``--format`` output."""
     from discourse.export import encode_thread, format_tree, write_encoded
 
     console = _console(args)
     summary: RunSummary = RunSummary()
-    if explain:
-        for thread in _processed(args, console, summary, work, description=description):
-            _explain(thread)
-            if args.tree:
-                print(format_tree(thread))
-                print()
-    elif args.tree:
-        for text in _processed(args, console, summary, work, format_tree, description):
+    if getattr(args, "explain", False) or args.tree:
+        finish = format_tree if args.tree else _nothing
+        for text in _processed(args, console, summary, work, finish, description):
             print(text)
             print()
     else:
@@ -159,16 +210,8 @@ def _write_threads(args: argparse.Namespace, work: Callable[[Path], Thread],
     return _finish(summary, console)
 
 
-def _explain(thread: Thread) -> None:
-    from discourse.parse.parser import block_report
-    from discourse.parse.reader import read_document
-
-    text, _ = read_document(thread.source or "")
-    print(f"{thread.source}: list blocks (comment section at score >= 2)")
-    for b in block_report(text):
-        ev = ", ".join(f"{k} {v:+.1f}" for k, v in b.evidence.items()) or "no evidence"
-        verdict = "comments" if b.is_comments else "not comments"
-        print(f"  lines {b.start + 1}-{b.end}: score {b.score:+.1f} -> {verdict} ({ev})")
+def _nothing(thread: Thread) -> None:
+    return None
 
 
 # -- classification ---------------------------------------------------------------------
@@ -184,18 +227,17 @@ def _model(path: str | None):
     return _MODELS[path]
 
 
-def classify_path(path: Path, model: str | None = None) -> Thread:
-    """Parse and classify one document (a picklable unit of work for ``--jobs``)."""
-    from discourse.parse import parse_file
+def classify_thread(thread: Thread, model: str | None = None) -> Thread:
+    """Classify one thread with the model loaded once per process (a picklable unit of
+    work for ``--jobs``)."""
+    return _model(model).annotate(thread)  # type: ignore[attr-defined]
 
-    return _model(model).annotate(parse_file(path))  # type: ignore[attr-defined]
 
-
-def _classifier(args: argparse.Namespace) -> Callable[[Path], Thread]:
-    """The classify-one-document work, after loading the model here (fail early, once,
+def _classifier(args: argparse.Namespace) -> Callable[[Thread], Thread]:
+    """The classify-one-thread work, after loading the model here (fail early, once,
     on a bad model file; forked workers inherit it)."""
     _model(args.model)
-    return partial(classify_path, model=args.model)
+    return partial(classify_thread, model=args.model)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

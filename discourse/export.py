@@ -15,11 +15,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from discourse.model import Comment, Thread
+from discourse.model import THREAD_COLUMNS, Comment, Thread
 
 FORMATS = ("json", "jsonl", "csv", "parquet")
-#: Columns of the one-row-per-comment tables (CSV, Parquet, DataFrames).
-THREAD_COLUMNS = ("source", "title", "layout")
 
 
 @contextlib.contextmanager
@@ -74,7 +72,7 @@ def comment_rows(thread: Thread) -> Iterator[dict[str, Any]]:
 COMMENT_COLUMNS = THREAD_COLUMNS + tuple(Comment.__dataclass_fields__)
 #: Arrow types of the comment table ("string" unless named here).
 COMMENT_TYPES = {name: "string" for name in COMMENT_COLUMNS} | {
-    "depth": "int", "line": "int", "inline": "bool", "confidence": "float", "sentiment": "float"}
+    "depth": "int", "line": "int", "score": "int", "inline": "bool", "confidence": "float", "sentiment": "float"}
 
 
 def encode_thread(thread: Thread, fmt: str) -> str | list[dict[str, Any]]:
@@ -98,8 +96,14 @@ def write_threads(threads: Iterable[Thread], fmt: str, out: str | None) -> int:
 
 def write_encoded(encoded: Iterable[str | list[dict[str, Any]]], fmt: str,
                   out: str | None) -> int:
-    """Write threads already encoded by :func:`encode_thread`; return how many."""
+    """Write threads already encoded by :func:`encode_thread`; return how many.  Nothing
+    is written (not even an opening ``[``) until the first thread is ready, so a run that
+    fails before any thread leaves standard output empty."""
     count = 0
+    encoded = iter(encoded)
+    first = next(encoded, _NOTHING)
+    if first is not _NOTHING:
+        encoded = _prepend(first, encoded)
     if fmt in ("json", "jsonl"):
         with atomic_output(out) as handle:
             if fmt == "json":
@@ -123,6 +127,14 @@ def write_encoded(encoded: Iterable[str | list[dict[str, Any]]], fmt: str,
 
     write_rows(rows(), fmt, out, COMMENT_COLUMNS, COMMENT_TYPES)
     return count
+
+
+_NOTHING = object()
+
+
+def _prepend(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
 
 
 def write_records(records: Iterable[dict[str, Any]], fmt: str, out: str | None) -> int:

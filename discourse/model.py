@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 LABELS: tuple[str, ...] = ("agreement", "rebuttal", "moderation", "off-topic")
+#: Thread fields repeated on every row of a one-row-per-comment table (CSV, Parquet,
+#: :meth:`Thread.to_frame`).
+THREAD_COLUMNS: tuple[str, ...] = ("source", "site", "title", "layout", "format", "thread_id")
 
 #: The three comment-section layouts the parser recognises.
 LAYOUTS: tuple[str, ...] = ("numbered-bullets", "numbered", "bullets")
@@ -20,10 +23,13 @@ LAYOUTS: tuple[str, ...] = ("numbered-bullets", "numbered", "bullets")
 
 @dataclass(slots=True)
 class Comment:
-    """One comment (or an inline moderator note) in a reply tree.
+    """One comment (or an inline moderator note) in a reply tree (ConvoKit: an
+    *utterance*; ``parent_id`` is its ``reply_to``, ``author`` its speaker).
 
     ``id`` is a dotted path of 1-based child positions in document order (``"5"``,
-    ``"5.1"``, ``"5.1.2"``), stable for a given document.
+    ``"5.1"``, ``"5.1.2"``), stable for a given document, whatever the reader.
+    ``target_id`` is the *discourse target*: the earlier comment a top-level (flat) reply
+    names ("@alice", "alice:") or quotes, while ``parent_id`` stays the structural parent.
     """
 
     id: str
@@ -35,6 +41,18 @@ class Comment:
     quotes: list[str] = field(default_factory=list)
     target_id: str | None = None
     line: int | None = None
+    #: When it was posted: ISO 8601, in UTC (``…Z``) when the source gives a zone.
+    timestamp: str | None = None
+    #: Votes/points/likes as the source shows them.
+    score: int | None = None
+    #: The platform's own id (Reddit ``t1_…`` without prefix, Disqus post id, HN item id,
+    #: WordPress ``comment-123`` number); ``id`` stays the dotted tree path.
+    platform_id: str | None = None
+    permalink: str | None = None
+    #: ``None`` for an ordinary comment, else what it is: ``"pingback"``, ``"trackback"``,
+    #: ``"deleted"``, ``"removed"``, ``"dead"``, ``"spam"``, ``"unapproved"``.  Placeholders
+    #: keep the tree intact; they have no text to classify.
+    status: str | None = None
     label: str | None = None
     confidence: float | None = None
     reasons: list[str] = field(default_factory=list)
@@ -59,7 +77,8 @@ class Comment:
 
 @dataclass(slots=True)
 class Thread:
-    """An article and the reply tree of its comment section."""
+    """An article and the reply tree of its comment section (ConvoKit: a
+    *conversation* whose root is the article)."""
 
     source: str | None
     layout: str | None
@@ -69,6 +88,20 @@ class Thread:
     noise: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    #: The publication: ``og:site_name`` or the page's domain ("example.com"), the
+    #: subreddit ("reddit.com/r/nfl"), the forum; for plain text set from the folder.
+    site: str | None = None
+    #: Canonical URL of the article or post.
+    url: str | None = None
+    #: Publication date of the article, ISO 8601.
+    published: str | None = None
+    #: Which reader made the thread: "text", "html:wordpress", "reddit-json", …
+    format: str = "text"
+    #: The platform's id of the thread (Reddit link id, Disqus thread id, HN story id).
+    thread_id: str | None = None
+    #: Comments the source counts but does not contain (Reddit "more" stubs, a page whose
+    #: heading says "19 comments" with 12 present); None when unknown.
+    missing: int | None = None
 
     # -- navigation -------------------------------------------------------------------
     def by_id(self) -> dict[str, Comment]:
@@ -123,15 +156,12 @@ class Thread:
         return replace(self, comments=comments)
 
     def to_frame(self):
-        """One row per comment, with the thread's source, title and layout repeated."""
+        """One row per comment, with the thread's :data:`THREAD_COLUMNS` repeated."""
         import pandas as pd
 
-        rows = []
-        for c in self.comments:
-            row = {"source": self.source, "title": self.title, "layout": self.layout}
-            row.update(c.to_dict())
-            rows.append(row)
-        columns = ["source", "title", "layout"] + [f.name for f in fields(Comment)]
+        head = {name: getattr(self, name) for name in THREAD_COLUMNS}
+        rows = [head | c.to_dict() for c in self.comments]
+        columns = list(THREAD_COLUMNS) + [f.name for f in fields(Comment)]
         return pd.DataFrame(rows, columns=columns)
 
 

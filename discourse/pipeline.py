@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from discourse.errors import DiscourseError, InputError
-from discourse.parse.reader import iter_document_paths
+from discourse.read.source import display_path, iter_document_paths
 
 T = TypeVar("T")
 
@@ -34,6 +34,7 @@ class RunSummary(Generic[T]):
     """Counts for the end-of-run summary line."""
 
     done: int = 0
+    threads: int = 0
     failures: list[Failure] = field(default_factory=list)
 
     @property
@@ -50,23 +51,53 @@ def resolve_jobs(jobs: int | None) -> int:
     return jobs
 
 
-def _guarded(work: Callable[[Path], T], path: Path) -> T | Failure:
+def _guarded(work: Callable[[Path], Iterable[T]], path: Path) -> Iterator[T | Failure | object]:
+    """``work(path)``'s results, then :data:`DOCUMENT_END`; any error becomes a
+    :class:`Failure` (results yielded before it are kept).  Never raises: one bad
+    document must not stop a run, whatever went wrong inside it."""
     try:
-        return work(path)
+        yield from work(path)
     except DiscourseError as exc:
-        return Failure(str(path), str(exc))
-    except (ValueError, OSError, UnicodeError, RecursionError) as exc:  # pragma: no cover
-        return Failure(str(path), f"{path}: {type(exc).__name__}: {exc}")
+        yield Failure(display_path(path), str(exc))
+        return
+    except MemoryError:
+        yield Failure(display_path(path), f"{display_path(path)}: out of memory reading this "
+                                          f"document (try a smaller --max-bytes)")
+        return
+    except RecursionError:
+        yield Failure(display_path(path), f"{display_path(path)}: nesting too deep to process")
+        return
+    except Exception as exc:  # a bug of ours on this input: report it, go on
+        first = (str(exc).splitlines() or [""])[0][:200]
+        yield Failure(display_path(path), f"{display_path(path)}: internal error "
+                                          f"({type(exc).__name__}: {first}); please report it")
+        return
+    yield DOCUMENT_END
 
 
 class _Task(Generic[T]):
-    """Picklable wrapper so worker processes can run ``work`` with error capture."""
+    """Picklable wrapper so worker processes can run ``work`` with error capture; in a
+    worker the results of one document travel back as one list."""
 
-    def __init__(self, work: Callable[[Path], T]) -> None:
+    def __init__(self, work: Callable[[Path], Iterable[T]]) -> None:
         self.work = work
 
-    def __call__(self, path: Path) -> T | Failure:
+    def __call__(self, path: Path) -> list[T | Failure | object]:
+        return list(_guarded(self.work, path))
+
+    def stream(self, path: Path) -> Iterator[T | Failure | object]:
         return _guarded(self.work, path)
+
+
+class _DocumentEnd:
+    """Marks the end of one document's results in the result stream (pickles to the one
+    module-level instance, so workers' markers compare identical)."""
+
+    def __reduce__(self) -> str:
+        return "DOCUMENT_END"
+
+
+DOCUMENT_END = _DocumentEnd()
 
 
 ENGINES = ("local", "dask")
@@ -76,7 +107,7 @@ DASK_WINDOW = 256
 
 def run(
     paths: Iterable[str | os.PathLike[str]],
-    work: Callable[[Path], T],
+    work: Callable[[Path], Iterable[T]],
     jobs: int = 1,
     progress: bool = False,
     description: str = "documents",
@@ -85,32 +116,44 @@ def run(
     engine: str = "local",
     scheduler: str | None = None,
 ) -> Iterator[T]:
-    """Yield ``work(path)`` for every document under ``paths``, in input order.
+    """Yield every result of ``work(path)`` for every document under ``paths``, in input
+    order (a document may give several results: one per thread of a dump or export).
 
     ``work`` must be a picklable top-level callable when ``jobs > 1`` or with the Dask
-    engine.  Failures are recorded in ``summary`` and passed to ``on_failure`` (if given),
-    then skipped.  ``engine="dask"`` runs the per-document work on a ``dask.distributed``
-    cluster (``scheduler`` address, or a local cluster of ``jobs`` workers); the paths
-    must be readable by the workers.
+    engine.  Failures (a bad document; a FIFO, device or unreadable folder met on the way)
+    are recorded in ``summary`` and passed to ``on_failure`` (if given), then skipped.
+    ``engine="dask"`` runs the per-document work on a ``dask.distributed`` cluster
+    (``scheduler`` address, or a local cluster of ``jobs`` workers); the paths must be
+    readable by the workers.  With ``jobs == 1`` a document's results stream (a
+    multi-GB dump is never held whole); in workers one document's results are collected
+    before they are sent back.
     """
     if engine not in ENGINES:
         raise DiscourseError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     paths = list(paths)
     # Paths stream (a list of a million paths alone would take ~400 MB); this first walk
     # only counts them, and reports a missing path or an empty folder before any work.
-    total = sum(1 for _ in iter_document_paths(paths))
+    problems: list[InputError] = []
+    total = sum(1 for _ in iter_document_paths(paths, on_problem=problems.append))
     if not total:
-        raise InputError(None, "no documents to process")
-    files = iter_document_paths(paths)
+        raise problems[0] if problems else InputError(None, "no documents to process")
     summary = summary if summary is not None else RunSummary()
+
+    def walk_problem(exc: InputError) -> None:
+        failure = Failure(exc.path or "", str(exc))
+        summary.failures.append(failure)
+        if on_failure is not None:
+            on_failure(failure)
+
+    files = iter_document_paths(paths, on_problem=walk_problem)
     task = _Task(work)
     jobs = min(resolve_jobs(jobs), total) if engine == "local" else resolve_jobs(jobs)
     if engine == "dask":
-        results: Iterator[T | Failure] = _dask_results(task, files, jobs, scheduler)
+        results: Iterator = _flat(_dask_results(task, files, jobs, scheduler))
     elif jobs <= 1:
-        results = (task(p) for p in files)
+        results = (r for p in files for r in task.stream(p))
     else:
-        results = _pool_results(task, files, jobs, total)
+        results = _flat(_pool_results(task, files, jobs, total))
     # The progress bar's thread starts only after worker processes were forked.
     first = next(results, _END)
     bar = _progress(progress, description, total)
@@ -125,6 +168,11 @@ def run(
             close()
 
 
+def _flat(lists: Iterator[list]) -> Iterator:
+    for items in lists:
+        yield from items
+
+
 _END = object()
 
 
@@ -134,7 +182,7 @@ def _chain(first, rest):
 
 
 def _pool_results(task: _Task[T], files: Iterator[Path], jobs: int,
-                  total: int) -> Iterator[T | Failure]:
+                  total: int) -> Iterator[list]:
     """Results from ``jobs`` worker processes, in input order.  Workers are forked where
     the platform allows (they inherit imported modules and a loaded model), else spawned."""
     from threadpoolctl import threadpool_limits
@@ -149,7 +197,7 @@ def _pool_results(task: _Task[T], files: Iterator[Path], jobs: int,
 
 
 def _dask_results(task: _Task[T], files: Iterator[Path], jobs: int,
-                  scheduler: str | None) -> Iterator[T | Failure]:
+                  scheduler: str | None) -> Iterator[list]:
     """Results of ``task`` over ``files`` computed on a Dask cluster, in input order,
     with at most :data:`DASK_WINDOW` documents submitted and not yet collected, so neither
     side holds the whole corpus and workers never wait for a batch to finish."""
@@ -198,11 +246,15 @@ def _collect(results, summary, on_failure, bar):
             summary.failures.append(result)
             if on_failure is not None:
                 on_failure(result)
-        else:
+            if bar is not None:
+                bar.advance()
+        elif result is DOCUMENT_END:
             summary.done += 1
+            if bar is not None:
+                bar.advance()
+        else:
+            summary.threads += 1
             yield result
-        if bar is not None:
-            bar.advance()
 
 
 class _Bar:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from discourse.parse import parse_file, parse_text
+from discourse.read import parse_file
+from discourse.read.text import parse_text
 from discourse.testing.corpus import (
     MAX_COMMENTS,
     MAX_DEPTH,

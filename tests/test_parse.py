@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 
 from discourse import parse_file, parse_text
 from discourse.model import LAYOUTS
-from discourse.parse.lines import split_lines
-from discourse.parse.parser import parse_with_trace
+from discourse.read.text.lines import split_lines
+from discourse.read.text.parser import parse_with_trace
 from discourse.testing.render import render
 from discourse.testing.strategies import threads
 

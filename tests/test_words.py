@@ -1,4 +1,4 @@
-"""The parser's fast word splitting (discourse.parse.words) against the regular expression
+"""The parser's fast word splitting (discourse.read.text.words) against the regular expression
 it replaces, on arbitrary text and on the awkward corners of Unicode."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from discourse.parse.words import count_words, folded_words, folded_words_each
+from discourse.read.text.words import count_words, folded_words, folded_words_each
 
 WORD = re.compile(r"\w+")
 #: Characters where case folding, NFKC or the UTF-8 byte trick could go wrong: final

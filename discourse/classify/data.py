@@ -406,7 +406,7 @@ def load_seeds(seeds_dir: str | Path = "seeds") -> pd.DataFrame:
     article = the thread's article, group = thread_id = document name, split "all".
     A relative ``seeds_dir`` is tried against the working directory, then the project root.
     """
-    from discourse.parse import parse_file
+    from discourse.read import parse_file
 
     folder = _find_seeds(seeds_dir)
     labels_path = folder / "labels.csv"

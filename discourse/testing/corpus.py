@@ -92,7 +92,7 @@ def load_pool(seeds_dir: str | Path = "seeds") -> SeedPool:
     Bodies are kept only if a small thread using them renders and parses back to the same
     tree in all three layouts, so generated documents round-trip.
     """
-    from discourse.parse import parse_file
+    from discourse.read import parse_file
 
     paths = sorted(Path(seeds_dir).glob("*.txt"))
     if not paths:
@@ -130,7 +130,7 @@ def _sentences(bodies: list[str]) -> list[str]:
 
 def _round_trips(body: str, article: tuple[str, str], notes: list[str]) -> bool:
     """Does ``body`` keep its place as top-level comment, reply and note owner in every layout?"""
-    from discourse.parse import parse_text
+    from discourse.read.text import parse_text
 
     note = notes[0] if notes else "Please stay on topic."
     shape = [("1", None, "Ann"), ("1.1", "1", None), ("1.2", "1", "Bob"), ("2", None, None)]

@@ -42,7 +42,7 @@ def render(
 
 
 def _article_line(line: str) -> str:
-    from discourse.parse.lines import split_lines
+    from discourse.read.text.lines import split_lines
 
     parsed = split_lines(line)[0]
     return " " * INDENT + line if parsed.marker is not None else line

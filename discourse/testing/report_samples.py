@@ -49,7 +49,7 @@ def labelled(thread: Thread, labels: dict[tuple[str, str], str]) -> Thread:
 
 def labelled_seeds() -> Iterator[Thread]:
     """The seed documents, parsed, with their hand labels attached."""
-    from discourse.parse import parse_file
+    from discourse.read import parse_file
 
     labels = seed_labels()
     for path in sorted(SEEDS.glob("*.txt")):

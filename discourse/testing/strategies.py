@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from discourse.model import Comment, Thread
-from discourse.parse.quotes import normalise
+from discourse.read.text.quotes import normalise
 
 WORDS = ["the", "debate", "about", "history", "memory", "war", "victory", "people", "state", "policy", "economy", "reform", "argument", "evidence", "source", "claim", "facts", "question", "answer", "memory", "archive", "soldiers", "minister", "parliament", "election", "tradition", "nation", "village", "winter", "river", "factory", "война", "память", "история", "народ", "победа", "государство", "реформа", "вопрос", "ответ", "Krieg", "Geschichte", "Erinnerung", "guerre", "histoire", "mémoire", "历史", "记忆", "戦争", "ancient", "modern", "careful", "strange", "obvious", "complex", "quiet", "bitter", "honest", "naive"]
 AUTHORS = ("puttypants", "Dirk Smith", "Борис Андрианович", "Alex (that one:)", "olivegreen",

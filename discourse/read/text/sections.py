@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from discourse.parse.authors import is_author_line
-from discourse.parse.lines import Line
-from discourse.parse.words import count_words
+from discourse.read.text.authors import is_author_line
+from discourse.read.text.lines import Line
+from discourse.read.text.words import count_words
 
 COMMENTS_HEADING = re.compile(
     r"^(?:\d[\d,.]*\s*k?\s+)?(?:comments?|responses?|replies|reactions?|thoughts?(?:\s+on\b.*)?)"

@@ -3,7 +3,7 @@
 Nesting comes from a stack of marker columns: a marker deeper than the open comment's
 marker starts a reply to it; a marker at the same column or shallower closes comments
 until the stack top is shallower.  Which marker lines can open a comment is decided by
-:func:`~discourse.parse.sections.reply_marker_lines`; the others are lists written inside
+:func:`~discourse.read.text.sections.reply_marker_lines`; the others are lists written inside
 a comment and stay in its text.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from discourse.parse.authors import author_of, inline_note, is_furniture, is_timestamp
-from discourse.parse.lines import Line
-from discourse.parse.sections import Block, reply_marker_lines
+from discourse.read.text.authors import author_of, inline_note, is_furniture, is_timestamp
+from discourse.read.text.lines import Line
+from discourse.read.text.sections import Block, reply_marker_lines
 
 
 @dataclass(slots=True)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from discourse.errors import InputError
 from discourse.model import Comment, Thread
-from discourse.parse.lines import Line, split_lines
-from discourse.parse.quotes import QuoteCandidates, normalise
-from discourse.parse.sections import COMMENTS_HEADING, Block, find_blocks, score_blocks
-from discourse.parse.tree import RawComment, build_block
+from discourse.read.targets import attach_quotes_and_targets
+from discourse.read.text.lines import Line, split_lines
+from discourse.read.text.sections import COMMENTS_HEADING, Block, find_blocks, score_blocks
+from discourse.read.text.tree import RawComment, build_block
 
 
 @dataclass(slots=True)
@@ -64,7 +64,6 @@ def parse_with_trace(
     comments = _to_comments(tops, places)
     noise_set = set(noise_numbers)
     places += [Placement(n, "noise") for n in sorted(noise_set)]
-    _attach_quotes(comments, _join(article_lines))
     thread = Thread(
         source=source,
         layout=_layout(tops) if tops else None,
@@ -75,6 +74,7 @@ def parse_with_trace(
         warnings=warnings,
         encoding=encoding,
     )
+    attach_quotes_and_targets(thread)
     return thread, places
 
 
@@ -126,40 +126,6 @@ def _to_comments(tops: list[RawComment], places: list[Placement]) -> list[Commen
         visit(top, str(i), None)
     comments.sort(key=lambda c: c.line or 0)
     return comments
-
-
-def _attach_quotes(comments: list[Comment], article: str) -> None:
-    """Set ``quotes`` and, for top-level comments quoting an earlier comment, ``target_id``."""
-    norm_cache: dict[str, str] = {}
-
-    def norm(c: Comment) -> str:
-        if c.id not in norm_cache:
-            norm_cache[c.id] = normalise(c.text)
-        return norm_cache[c.id]
-
-    index = {c.id: c for c in comments}
-    article_norm = normalise(article)
-    for pos, c in enumerate(comments):
-        if c.inline or not c.text:
-            continue
-        candidates = QuoteCandidates(c.text)
-        if not candidates.spans:
-            continue
-        if c.parent_id is not None:
-            c.quotes = candidates.found(norm(index[c.parent_id]))
-            continue
-        c.quotes = candidates.found(article_norm)
-        if not candidates.has_marked or candidates.found(article_norm, marked_only=True):
-            continue  # nothing marked as a quote, or its marked quotes come from the article
-        for earlier in reversed(comments[:pos]):
-            if earlier.inline:
-                continue
-            spans = candidates.found(norm(earlier), marked_only=True)
-            # A comment that itself quoted the span is not where it comes from.
-            spans = [s for s in spans if not any(s in q for q in earlier.quotes)]
-            if spans:
-                c.quotes, c.target_id = spans, earlier.id
-                break
 
 
 def _layout(tops: list[RawComment]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from discourse.parse.words import folded_words, folded_words_each
+from discourse.read.text.words import folded_words, folded_words_each
 
 _QUOTED = re.compile(r"[“\"«„]([^”\"»“]{12,}?)(?:[”\"»“]|$)", re.MULTILINE)
 _ELLIPSIS = re.compile(r"\.{3}|…")
