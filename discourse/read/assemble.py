@@ -65,7 +65,7 @@ def assemble(posts: Iterable[Post], warnings: list[str] | None = None,
     orphans = 0
     kids: dict[str | None, list[int]] = {}
     parent_of: dict[str, str | None] = {}
-    for i, post in enumerate(items):
+    for post in items:
         parent = post.parent
         if parent is not None and (parent not in keys or parent == post.key):
             orphans += 1
