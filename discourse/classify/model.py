@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from discourse.classify.calibration import Calibration
 from discourse.classify.cues import CUES
 from discourse.classify.features import PAIR_FEATURE_NAMES, PAIR_INPUT_COLUMNS, opening
 from discourse.errors import DataError, ModelError
@@ -30,40 +32,10 @@ INLINE_CONFIDENCE = 0.95
 SGD_FROM_ROWS = 5000
 _REPLY_HASH, _OPENING_HASH, _PARENT_HASH = 2**17, 2**13, 2**15
 
-#: Readable phrases for pair features that push towards a label when high (and, for a
-#: few, when low); structural features such as length or depth are not shown as reasons.
-FEATURE_REASONS = {
-    "agree_open": "opens with agreement", "agree_any": "agreement words",
-    "rebut_open": "opens with disagreement", "rebut_any": "disputing words",
-    "negation_rate": "negation", "contrast": "contrast (but/however/actually)",
-    "question_marks": "questions", "ends_question": "ends with a question",
-    "question_open": "opens with a question", "moderation": "talks about the discussion",
-    "off_topic": "promotion or links", "second_person": "addresses the parent (you)",
-    "exclamations": "exclamations", "urls": "links", "sim_parent": "close to the parent",
-    "sim_article": "close to the article", "quote_overlap": "quotes the parent",
-    "inline": "inline moderator note", "is_article_author": "written by the article's author",
-    "log_author_posts": "many posts by this author",
-    "long_and_unrelated": "long and unrelated to parent and article",
-    "reply_pos": "positive tone", "reply_neg": "negative tone",
-    "sentiment_product": "tone matches the parent's",
-}
-LOW_REASONS = {"sim_parent": "unrelated to the parent", "sim_article": "unrelated to the article",
-               "sim_max": "unrelated to parent and article", "reply_pos": "no positive tone",
-               "reply_neg": "no negative tone", "sentiment_product": "tone opposite the parent's"}
-_CUE_FOR_FEATURE = {"agree_open": "agree_open", "agree_any": "agree_any",
-                    "rebut_open": "rebut_open", "rebut_any": "rebut_any",
-                    "moderation": "moderation", "off_topic": "off_topic",
-                    "contrast": "contrast", "negation_rate": "negation"}
 
-
-def build_pipeline(n_rows: int = 0, alpha: float = 1e-4, calibrate: bool = False):
-    """The untrained pipeline: features + logistic regression.
-
-    ``calibrate`` wraps the model in sigmoid calibration (``CalibratedClassifierCV``); it is
-    off by default because on our mixed training data its cross-validated calibrators came
-    out nearly flat and made decisions worse (docs/model-card.md).
-    """
-    from sklearn.calibration import CalibratedClassifierCV
+def build_pipeline(n_rows: int = 0, alpha: float = 1e-4):
+    """The untrained pipeline: features + logistic regression with balanced class weights
+    (probabilities are calibrated afterwards: :mod:`discourse.classify.calibration`)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -93,8 +65,7 @@ def build_pipeline(n_rows: int = 0, alpha: float = 1e-4, calibrate: bool = False
                            tol=1e-4, average=True, random_state=0)
     else:
         lr = LogisticRegression(class_weight="balanced", max_iter=2000)
-    clf = CalibratedClassifierCV(lr, cv=3, method="sigmoid", ensemble=False) if calibrate else lr
-    return Pipeline([("features", features), ("clf", clf)])
+    return Pipeline([("features", features), ("clf", lr)])
 
 
 def prepare_pairs(frame: pd.DataFrame) -> pd.DataFrame:
@@ -120,11 +91,25 @@ def thread_pairs(thread: Thread) -> pd.DataFrame:
     for c in thread.comments:
         if c.author:
             posts[c.author] = posts.get(c.author, 0) + 1
-    rows = [{"parent": thread.answered_text(c, index), "reply": c.text,
-             "article": thread.article, "depth": c.depth if c.answers_id else 0,
-             "inline": c.inline, "is_article_author": False,
-             "author_posts": posts.get(c.author or "", 0)} for c in thread.comments]
-    return pd.DataFrame(rows, columns=list(PAIR_INPUT_COLUMNS))
+    comments = thread.comments
+    # Text columns hold references to the thread's own str objects (object dtype): the
+    # article appears in every row and answers every top-level comment, and pandas' string
+    # dtype would copy it per row (a 2 MB article x 400 comments peaked at 3.6 GB).
+    columns = {
+        "parent": _texts(thread.answered_text(c, index) for c in comments),
+        "reply": _texts(c.text for c in comments),
+        "article": _texts(thread.article for _ in comments),
+        "depth": [c.depth if c.answers_id else 0 for c in comments],
+        "inline": [c.inline for c in comments],
+        "is_article_author": [False] * len(comments),
+        "author_posts": [posts.get(c.author or "", 0) for c in comments],
+    }
+    return pd.DataFrame(columns, columns=list(PAIR_INPUT_COLUMNS))
+
+
+def _texts(values) -> pd.Series:
+    """A column of str objects kept as they are (object dtype: no per-row copies)."""
+    return pd.Series(list(values), dtype=object)
 
 
 @dataclass(slots=True)
@@ -134,19 +119,31 @@ class Prediction:
     label: str
     confidence: float
     reasons: list[str]
+    #: Calibrated probability of every label (:data:`LABELS` keys).
+    probabilities: dict[str, float] | None = None
 
 
 class Classifier:
-    """Labels replies as agreement, rebuttal, moderation or off-topic."""
+    """Labels replies as agreement, rebuttal, moderation or off-topic (the ``fast`` model).
+
+    Probabilities are the linear model's, calibrated by the :class:`Calibration` stored in
+    the model file's metadata (temperature + per-label bias fitted on held-out in-domain
+    comments; the identity for models without one).
+    """
+
+    name = "fast"
 
     def __init__(self, pipeline: Any, meta: dict[str, Any] | None = None) -> None:
         self.pipeline = pipeline
         self.meta = meta or {}
+        self.calibration = Calibration.from_meta(self.meta.get("calibration"))
 
     # -- persistence ----------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path | None = None) -> Classifier:
-        """Load a saved model (the bundled default when ``path`` is None)."""
+        """Load a saved model (the bundled default when ``path`` is None).  Raises
+        :class:`ModelError` (one line naming the file) for a missing, oversized, corrupt,
+        untrusted or incompatible file (see :mod:`discourse.classify.modelfile`)."""
         from discourse.classify.modelfile import load_skops
 
         path = Path(path) if path is not None else DEFAULT_MODEL
@@ -155,7 +152,8 @@ class Classifier:
             found = data.get("format") if isinstance(data, dict) else None
             raise ModelError(f"{path}: model format {found!r} is not supported by this version "
                              f"(expects {MODEL_FORMAT}); retrain with `discourse train`")
-        return cls(data["pipeline"], data.get("meta", {}))
+        meta = data.get("meta", {})
+        return cls(data["pipeline"], meta if isinstance(meta, dict) else {})
 
     def save(self, path: str | Path) -> Path:
         """Save with skops (no pickle) atomically; returns the path."""
@@ -163,6 +161,7 @@ class Classifier:
 
         from discourse.export import atomic_output
 
+        self.meta["calibration"] = self.calibration.to_meta()
         payload = {"format": MODEL_FORMAT, "pipeline": self.pipeline, "meta": self.meta}
         with atomic_output(path, binary=True) as handle:
             handle.write(sio.dumps(payload, compression=8))
@@ -170,9 +169,9 @@ class Classifier:
 
     # -- training -------------------------------------------------------------------------
     @classmethod
-    def fit(cls, pairs: pd.DataFrame, meta: dict[str, Any] | None = None,
-            calibrate: bool = False) -> Classifier:
-        """Train on a pairs frame with a ``label`` column."""
+    def fit(cls, pairs: pd.DataFrame, meta: dict[str, Any] | None = None) -> Classifier:
+        """Train on a pairs frame with a ``label`` column (uncalibrated; see
+        :func:`discourse.classify.train.train` for the calibrated recipe)."""
         pairs = prepare_pairs(pairs)
         labels = set(pairs["label"])
         bad = labels - set(LABELS)
@@ -180,9 +179,7 @@ class Classifier:
             raise DataError(f"labels outside {', '.join(LABELS)}: {', '.join(map(str, bad))}")
         if len(labels) < 2:
             raise DataError("training data needs at least two different labels")
-        counts = pairs["label"].value_counts()
-        calibrate = calibrate and int(counts.min()) >= 3
-        pipeline = build_pipeline(len(pairs), calibrate=calibrate)
+        pipeline = build_pipeline(len(pairs))
         with warnings.catch_warnings():
             # SGD stopping at max_iter on huge sparse inputs is expected, not a user problem.
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -195,7 +192,8 @@ class Classifier:
 
     # -- prediction -----------------------------------------------------------------------
     def predict_proba_pairs(self, parent_texts, reply_texts, article_texts=None) -> pd.DataFrame:
-        """Probabilities, one column per label (all four, 0 for labels never trained)."""
+        """Calibrated probabilities, one column per label (all four, 0 for labels never
+        trained), one row per (parent, reply) pair."""
         frame = _pairs_from_texts(parent_texts, reply_texts, article_texts)
         return self._proba(frame)
 
@@ -204,12 +202,12 @@ class Classifier:
         proba = self.predict_proba_pairs(parent_texts, reply_texts, article_texts)
         return list(proba.idxmax(axis=1)) if len(proba) else []
 
-    def predict_frame(self, pairs: pd.DataFrame) -> pd.DataFrame:
+    def predict_frame(self, pairs: pd.DataFrame, calibrated: bool = True) -> pd.DataFrame:
         """Probabilities for a pairs frame (columns as in :func:`prepare_pairs`)."""
-        return self._proba(prepare_pairs(pairs))
+        return self._proba(prepare_pairs(pairs), calibrated)
 
-    def _proba(self, frame: pd.DataFrame) -> pd.DataFrame:
-        proba, _ = self._scored(frame)
+    def _proba(self, frame: pd.DataFrame, calibrated: bool = True) -> pd.DataFrame:
+        proba = self._scored(frame, calibrated)[0]
         return pd.DataFrame(proba, index=frame.index, columns=list(LABELS))
 
     def _features(self, frame: pd.DataFrame):
@@ -223,24 +221,31 @@ class Classifier:
                   if name != "remainder" and trans != "drop"]
         return sparse.hstack([sparse.csr_matrix(b) for b in blocks], format="csr")
 
-    def _scored(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities (rows × :data:`LABELS`, 0 for labels never trained) and the scaled
-        pair features, computing the features once."""
+    def _trained(self) -> np.ndarray:
+        classes = {str(c) for c in self.pipeline.named_steps["clf"].classes_}
+        return np.array([label in classes for label in LABELS])
+
+    def _scored(self, frame: pd.DataFrame, calibrated: bool = True):
+        """``(probabilities, X)``: probabilities rows × :data:`LABELS` (0 for labels never
+        trained; calibrated unless ``calibrated=False``) and the feature matrix."""
         out = np.zeros((len(frame), len(LABELS)))
         if frame.empty:
-            return out, np.zeros((0, len(PAIR_FEATURE_NAMES)))
+            return out, None
         X = self._features(frame)
         clf = self.pipeline.named_steps["clf"]
         proba = clf.predict_proba(X)
         for j, label in enumerate(clf.classes_):
             out[:, LABELS.index(str(label))] = proba[:, j]
-        return out, X[:, -len(PAIR_FEATURE_NAMES):].toarray()
+        if calibrated:
+            out = self.calibration.apply(out, self._trained())
+        return out, X
 
-    def _raw_pair(self, scaled: np.ndarray, name: str) -> np.ndarray:
-        """Undo the scaling of one pair feature column."""
+    def _raw_pair(self, X, name: str) -> np.ndarray:
+        """One pair feature column of ``X``, unscaled."""
         scaler = self.pipeline.named_steps["features"].named_transformers_["pair"][-1]
         j = PAIR_FEATURE_NAMES.index(name)
-        return scaled[:, j] * scaler.scale_[j] + scaler.mean_[j]
+        column = np.asarray(X[:, X.shape[1] - len(PAIR_FEATURE_NAMES) + j].todense()).ravel()
+        return column * scaler.scale_[j] + scaler.mean_[j]
 
     def predict(self, thread: Thread) -> list[Prediction]:
         """A prediction per comment of ``thread``, in comment order."""
@@ -249,69 +254,184 @@ class Classifier:
     def _predict(self, thread: Thread) -> tuple[list[Prediction], np.ndarray]:
         if not thread.comments:
             return [], np.zeros(0)
-        proba, scaled = self._scored(thread_pairs(thread))
-        coef, classes = self._weights()
-        contributions = scaled[:, None, :] * coef[None, :, -scaled.shape[1]:]
-        best = proba.argmax(axis=1)
-        moderation = LABELS.index("moderation")
+        proba, X = self._scored(thread_pairs(thread))
+        explainer = _Explainer(self, X, proba)
         out: list[Prediction] = []
         for i, c in enumerate(thread.comments):
-            label = LABELS[best[i]]
-            confidence = float(proba[i, best[i]])
-            reasons = self._reasons(c.text, label, (contributions, classes, scaled), i)
+            best = int(proba[i].argmax())
+            label, confidence = LABELS[best], float(proba[i, best])
+            probabilities = proba[i]
             if c.inline:
                 label = "moderation"
-                confidence = max(INLINE_CONFIDENCE, float(proba[i, moderation]))
-                reasons = ["inline moderator note"] + [r for r in reasons if "inline" not in r]
-            out.append(Prediction(label, round(confidence, 4), reasons[:4]))
-        return out, self._raw_pair(scaled, "reply_compound")
+                confidence = max(INLINE_CONFIDENCE, float(proba[i, LABELS.index(label)]))
+                probabilities = _with_rule(proba[i], LABELS.index(label), confidence)
+                reasons = ["inline moderator note"]
+            else:
+                reasons = explainer.reasons(i, c.text, label)
+            out.append(Prediction(label, round(confidence, 4), reasons,
+                                  {lab: round(float(p), 4) for lab, p in
+                                   zip(LABELS, probabilities, strict=True)}))
+        return out, self._raw_pair(X, "reply_compound")
 
     def annotate(self, thread: Thread) -> Thread:
-        """A copy of ``thread`` with ``label``, ``confidence``, ``reasons`` and ``sentiment``
-        (sentence-mean VADER compound, from the features) set on every comment."""
+        """A copy of ``thread`` with ``label``, ``confidence``, ``probabilities``,
+        ``reasons`` and ``sentiment`` (sentence-mean VADER compound, from the features)
+        set on every comment."""
         predictions, sentiment = self._predict(thread)
         comments = [replace(c, label=p.label, confidence=p.confidence, reasons=p.reasons,
+                            probabilities=p.probabilities,
                             sentiment=c.sentiment if c.sentiment is not None
                             else round(float(s), 4))
                     for c, p, s in zip(thread.comments, predictions, sentiment, strict=True)]
         return thread.with_comments(comments)
 
-    # -- reasons --------------------------------------------------------------------------
-    def _weights(self) -> tuple[np.ndarray, list[str]]:
-        """Linear weights (classes × features) of the underlying linear model."""
+    def weights(self) -> tuple[np.ndarray, list[str]]:
+        """Linear weights (classes × features) of the underlying linear model and its
+        class names."""
         clf = self.pipeline.named_steps["clf"]
-        if hasattr(clf, "calibrated_classifiers_"):
-            clf = clf.calibrated_classifiers_[0].estimator
         classes = [str(c) for c in clf.classes_]
         coef = np.asarray(clf.coef_)
         if coef.shape[0] == 1:  # two classes: one row of weights for classes_[1]
             coef = np.vstack([-coef[0], coef[0]])
         return coef, classes
 
-    def _reasons(self, text: str, label: str, contributions, row: int) -> list[str]:
-        contrib, classes, scaled = contributions
-        if label not in classes:
-            return []
-        values = contrib[row, classes.index(label)]
-        reasons: list[str] = []
-        for f in np.argsort(values)[::-1][:8]:
-            if values[f] <= 0.05:
+
+def _with_rule(proba: np.ndarray, k: int, confidence: float) -> np.ndarray:
+    """``proba`` with label ``k`` set to ``confidence`` and the rest scaled to fill the
+    remainder (a rule's decision, e.g. an inline moderator note)."""
+    rest = np.delete(proba, k)
+    out = np.empty_like(proba)
+    scale = (1 - confidence) / rest.sum() if rest.sum() > 0 else 0.0
+    out[np.arange(len(proba)) != k] = rest * scale
+    out[k] = confidence
+    return out
+
+
+#: Each pair-feature reason: (feature, high?) -> (phrase, labels it can support).  A reason
+#: is shown only for a label in its set, so opposite statements ("close to the parent" /
+#: "unrelated to parent and article", "positive tone" / "negative tone") can never appear
+#: together, nor contradict the label.
+PAIR_REASONS: dict[tuple[str, bool], tuple[str, frozenset[str]]] = {
+    ("agree_open", True): ("opens with agreement", frozenset({"agreement"})),
+    ("agree_any", True): ("agreement words", frozenset({"agreement"})),
+    ("rebut_open", True): ("opens with disagreement", frozenset({"rebuttal"})),
+    ("rebut_any", True): ("disputing words", frozenset({"rebuttal"})),
+    ("negation_rate", True): ("negation", frozenset({"rebuttal"})),
+    ("contrast", True): ("contrast", frozenset({"rebuttal"})),
+    ("question_marks", True): ("questions", frozenset({"rebuttal"})),
+    ("ends_question", True): ("ends with a question", frozenset({"rebuttal"})),
+    ("question_open", True): ("opens with a question", frozenset({"rebuttal"})),
+    ("moderation", True): ("talks about the discussion", frozenset({"moderation"})),
+    ("off_topic", True): ("promotion or links", frozenset({"off-topic"})),
+    ("urls", True): ("links", frozenset({"off-topic"})),
+    ("second_person", True): ("addresses the parent", frozenset({"agreement", "rebuttal",
+                                                                  "moderation"})),
+    ("sim_parent", True): ("close to the parent", frozenset({"agreement", "rebuttal"})),
+    ("sim_article", True): ("close to the article", frozenset({"agreement", "rebuttal"})),
+    ("quote_overlap", True): ("quotes the parent", frozenset({"agreement", "rebuttal"})),
+    ("sim_max", False): ("shares no words with parent or article", frozenset({"off-topic"})),
+    ("reply_pos", True): ("positive tone", frozenset({"agreement"})),
+    ("reply_neg", True): ("negative tone", frozenset({"rebuttal"})),
+    ("sentiment_product", True): ("tone matches the parent's", frozenset({"agreement"})),
+    ("sentiment_product", False): ("tone opposite to the parent's", frozenset({"rebuttal"})),
+}
+#: Labels each reason phrase may accompany (phrases before any ": cue words"), for tests.
+REASON_LABELS: dict[str, frozenset[str]] = {phrase: labels for phrase, labels in
+                                            PAIR_REASONS.values()} | {
+    "wording": frozenset(LABELS), "inline moderator note": frozenset({"moderation"})}
+_CUE_FOR_FEATURE = {"agree_open": "agree_open", "agree_any": "agree_any",
+                    "rebut_open": "rebut_open", "rebut_any": "rebut_any",
+                    "moderation": "moderation", "off_topic": "off_topic",
+                    "contrast": "contrast", "negation_rate": "negation"}
+_STOP_WORDS = ENGLISH_STOP_WORDS
+#: A feature's push towards the label (in logit units) below which it is not a reason.
+MIN_PUSH = 0.05
+
+
+class _Explainer:
+    """Reasons for one thread's predictions: the evidence that pushed towards the chosen
+    label *relative to the other labels* — a feature's value times its weight for the
+    label minus the probability-weighted mean of its weights for the others — read from
+    the relational features (with the cue words found) and from the reply's own words
+    (hashed n-grams mapped back to the n-grams of the text)."""
+
+    def __init__(self, model: Classifier, X, proba: np.ndarray) -> None:
+        self.model = model
+        self.X = X
+        self.proba = proba
+        self.coef, self.classes = model.weights()
+        self.n_pair = len(PAIR_FEATURE_NAMES)
+        reply_vec = model.pipeline.named_steps["features"].named_transformers_["reply"][0]
+        self.analyzer = reply_vec.build_analyzer()
+        self.n_reply = reply_vec.n_features
+
+    def _direction(self, row: int, label: str) -> np.ndarray | None:
+        """Weights towards ``label`` minus the probability-weighted others (features)."""
+        if label not in self.classes:
+            return None
+        k = self.classes.index(label)
+        p = np.array([self.proba[row, LABELS.index(c)] for c in self.classes])
+        others = np.delete(np.arange(len(self.classes)), k)
+        w = p[others] / p[others].sum() if p[others].sum() > 0 else np.full(len(others),
+                                                                          1 / len(others))
+        return self.coef[k] - w @ self.coef[others]
+
+    def reasons(self, row: int, text: str, label: str, limit: int = 3) -> list[str]:
+        direction = self._direction(row, label)
+        if direction is None:
+            return ["wording of the reply"]
+        x = self.X[row]
+        out: list[str] = []
+        pair_x = np.asarray(x[:, x.shape[1] - self.n_pair:].todense()).ravel()
+        push = pair_x * direction[-self.n_pair:]
+        for f in np.argsort(push)[::-1]:
+            if push[f] <= MIN_PUSH or len(out) >= limit:
                 break
             name = PAIR_FEATURE_NAMES[f]
-            high = scaled[row, f] > 0
-            phrase = FEATURE_REASONS.get(name) if high else LOW_REASONS.get(name)
-            if phrase is None:
+            found = PAIR_REASONS.get((name, bool(pair_x[f] > 0)))
+            if found is None or label not in found[1]:
                 continue
+            phrase = found[0]
             cue = _CUE_FOR_FEATURE.get(name)
             if cue:
-                found = CUES[cue].findall(text)
-                if not found:
+                words = list(dict.fromkeys(w.strip().lower() for w in CUES[cue].findall(text)
+                                           if w.strip()))
+                if not words:
                     continue  # a cue feature pushing by its absence is no reason to show
-                words = ", ".join(dict.fromkeys(w.strip().lower() for w in found))
-                phrase = f"{phrase}: {words[:60]}"
-            if phrase not in reasons:
-                reasons.append(phrase)
-        return reasons[:3] or ["wording of the reply"]
+                phrase = f"{phrase}: {', '.join(words)[:60]}"
+            if phrase not in out:
+                out.append(phrase)
+        words = self._wording(row, text, direction)
+        if words and len(out) < limit:
+            out.append("wording: " + ", ".join(f"“{w}”" for w in words))
+        return out or ["wording of the reply"]
+
+    def _wording(self, row: int, text: str, direction: np.ndarray, top: int = 3) -> list[str]:
+        """The reply's n-grams whose TF-IDF weight pushed most towards the label."""
+        from sklearn.utils import murmurhash3_32
+
+        x = self.X[row, : self.n_reply]
+        if not x.nnz:
+            return []
+        pushes = dict(zip(x.indices.tolist(), (x.data * direction[x.indices]).tolist(),
+                          strict=True))
+        best: dict[str, float] = {}
+        for gram in dict.fromkeys(self.analyzer(text)):
+            if all(len(w) < 3 or w in _STOP_WORDS for w in gram.split()):
+                continue  # "my", "was", "of the": no explanation to a reader
+            col = abs(murmurhash3_32(gram, seed=0)) % self.n_reply
+            value = pushes.get(col, 0.0)
+            if value > MIN_PUSH * 2:
+                best[gram] = value
+        ranked = sorted(best, key=best.get, reverse=True)  # type: ignore[arg-type]
+        chosen: list[str] = []
+        for gram in ranked:
+            if any(gram in c or c in gram for c in chosen):
+                continue
+            chosen.append(gram)
+            if len(chosen) == top:
+                break
+        return chosen
 
 
 def _pairs_from_texts(parent_texts, reply_texts, article_texts) -> pd.DataFrame:

@@ -152,24 +152,22 @@ def load_skops(path: str | os.PathLike[str]) -> Any:
 
 def trainable_types() -> set[str]:
     """The pairs in models that ``discourse train`` writes on small data (logistic
-    regression by lbfgs, with and without sigmoid calibration): tiny models are fitted and
-    saved to a temporary folder, and their schemas read back."""
+    regression by lbfgs, with its calibration and metadata): a tiny model is trained and
+    saved to a temporary folder, and its schema read back."""
     import tempfile
 
     import pandas as pd
 
-    from discourse.classify.model import Classifier
+    from discourse.classify.train import train
     from discourse.model import LABELS
 
     words = ("good point", "that is wrong", "stay on topic", "buy cheap shoes")
     pairs = pd.DataFrame([{"parent": f"the parent comment {i}", "reply": f"{w} {i}",
-                           "label": LABELS[i % 4]} for i, w in enumerate(words * 6)])
-    found: set[str] = set()
+                           "label": LABELS[i % 4], "dataset": "seeds", "group": str(i % 5)}
+                          for i, w in enumerate(words * 12)])
     with tempfile.TemporaryDirectory() as folder:
-        for calibrate in (False, True):
-            path = Classifier.fit(pairs, calibrate=calibrate).save(Path(folder) / "m.skops")
-            found |= model_types(path)
-    return found
+        path = train(pairs, command="discourse train").save(Path(folder) / "m.skops")
+        return model_types(path)
 
 
 def write_allow_list(models: Iterable[str | os.PathLike[str]]) -> list[str]:

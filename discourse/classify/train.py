@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 
 from discourse.classify.features import cached_sentiment
+from discourse.classify.calibration import Calibration
 from discourse.classify.model import Classifier
 from discourse.errors import DataError
+from discourse.model import LABELS
 
 #: Synthetic off-topic pairs per real pair of the pool they are drawn from.
 SYNTHETIC_OFF_TOPIC = 1500
@@ -72,15 +74,70 @@ def default_training_pairs(seeds_dir: str = "seeds",
     return pd.concat([pairs, synthetic], ignore_index=True)
 
 
+#: Datasets of comments under articles, labelled relative to what they answer: the
+#: in-domain data the calibration is fitted on.
+IN_DOMAIN = ("seeds", "real_threads")
+#: Share of the in-domain conversations held out to fit the calibration.
+CALIBRATION_SHARE = 1 / 3
+#: Fewest held-out in-domain comments a calibration is fitted on (else prior only).
+MIN_CALIBRATION_ROWS = 20
+
+
+def calibration_split(pairs: pd.DataFrame, share: float = CALIBRATION_SHARE) -> np.ndarray:
+    """Boolean mask of the rows held out for calibration: every in-domain conversation
+    (``group``) whose rank in a fixed hash order falls in the first ``share``; inline
+    moderator notes are excluded (they are labelled by rule)."""
+    if "dataset" not in pairs.columns:
+        return np.zeros(len(pairs), dtype=bool)
+    in_domain = pairs["dataset"].isin(IN_DOMAIN).to_numpy()
+    groups = sorted(set(pairs.loc[in_domain, "group"].astype(str)),
+                    key=lambda g: pd.util.hash_array(np.array([g], dtype=object))[0])
+    held = set(groups[: max(1, round(len(groups) * share))]) if len(groups) >= 2 else set()
+    inline = pairs.get("inline", pd.Series(False, index=pairs.index)).fillna(False).astype(bool)
+    return in_domain & pairs["group"].astype(str).isin(held).to_numpy() & ~inline.to_numpy()
+
+
+def fit_calibrated(pairs: pd.DataFrame,
+                   progress: Callable[[str], None] = lambda _: None) -> Classifier:
+    """Train with calibrated probabilities (see :mod:`discourse.classify.calibration`).
+
+    A first model is trained without the calibration rows (:func:`calibration_split`),
+    the calibration (temperature + per-label bias) is fitted on its probabilities for
+    them, then the final model is trained on all rows and given that calibration.  Without
+    enough in-domain rows the bias is the in-domain log prior (or none) and ``T = 1``.
+    """
+    held = calibration_split(pairs)
+    in_domain = pairs["label"][pairs["dataset"].isin(IN_DOMAIN)] if "dataset" in pairs \
+        else pairs["label"].iloc[:0]
+    counts = in_domain.value_counts().reindex(list(LABELS), fill_value=0) + 1.0
+    prior = (counts / counts.sum()).to_numpy()
+    if held.sum() >= MIN_CALIBRATION_ROWS and len(set(pairs["label"][~held])) >= 2:
+        progress(f"calibration: fitting on {int(held.sum())} held-out in-domain comments")
+        first = Classifier.fit(pairs[~held])
+        raw = first.predict_frame(pairs[held], calibrated=False).to_numpy()
+        calibration = Calibration.fit(raw, pairs["label"][held].tolist(), prior,
+                                      source="held-out in-domain conversations")
+    elif len(in_domain):
+        calibration = Calibration(1.0, tuple(np.log(prior) - np.log(prior).mean()),
+                                  {"source": "in-domain label frequencies (prior only)",
+                                   "rows": len(in_domain)})
+    else:
+        calibration = Calibration()
+    model = Classifier.fit(pairs)
+    model.calibration = calibration
+    return model
+
+
 def train(pairs: pd.DataFrame, command: str = "",
           progress: Callable[[str], None] = lambda _: None) -> Classifier:
-    """Train a classifier on ``pairs`` and record what it was trained on in its metadata."""
+    """Train a calibrated classifier on ``pairs`` (:func:`fit_calibrated`) and record what
+    it was trained on in its metadata."""
     from discourse import __version__
 
     start = time.perf_counter()
     progress(f"training on {len(pairs)} pairs")
     with cached_sentiment():
-        model = Classifier.fit(pairs)
+        model = fit_calibrated(pairs, progress)
     counts: dict[str, Any] = {}
     if "dataset" in pairs.columns:
         for (dataset, label), n in pairs.groupby(["dataset", "label"]).size().items():

@@ -1,0 +1,267 @@
+"""The in-domain labelled set: real comment threads labelled relative to what each comment
+answers (``discourse/classify/labels/real_threads.csv``; guide: ``docs/labelling-guide.md``).
+
+The project stores ids, first words and labels, never the comments' text: the text is read
+from the source files at training/evaluation time — public fixtures in
+``tests/fixtures/realthreads/`` (origins in its ``SOURCES.md``) and three files of
+``../shared/realpages/`` (skipped with a note when absent).  Each source form has a small
+extractor here, keyed exactly as the labelling packets were: the platform's comment id
+(Reddit, Hacker News, Disqus, Daum) or the display position (``c001``, … on wiki talk
+pages, which have no ids).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+import pandas as pd
+
+from discourse.errors import DataError
+
+LABELS_FILE = Path(__file__).resolve().parent / "labels" / "real_threads.csv"
+_ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = _ROOT / "tests" / "fixtures" / "realthreads"
+SHARED = _ROOT.parent / "shared" / "realpages"
+
+
+@dataclass(slots=True)
+class Item:
+    """One comment of a source thread: key, parent key (None: the article), text."""
+
+    key: str
+    parent: str | None
+    text: str
+    author: str = ""
+
+
+def html_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: block elements and ``<br>`` break lines, paragraphs
+    are separated by a blank line, quotes keep a ``> `` prefix."""
+    import lxml.html
+
+    if not fragment or not fragment.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    for br in root.xpath(".//br"):
+        br.tail = "\n" + (br.tail or "")
+    for quote in root.xpath(".//blockquote"):
+        inner = quote.text_content().strip()
+        quote.clear()
+        quote.text = "\n\n" + "\n".join("> " + ln for ln in inner.splitlines()) + "\n\n"
+    for block in root.xpath(".//p|.//div|.//li|.//pre|.//dd|.//dt|.//h1|.//h2|.//h3|.//h4"):
+        block.tail = "\n\n" + (block.tail or "")
+    text = root.text_content().replace("\r", "")
+    text = re.sub(r"[ \t\u00a0]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _reddit(path: Path) -> tuple[str, list[Item]]:
+    data = orjson.loads(path.read_bytes())
+    post = data[0]["data"]["children"][0]["data"]
+    article = f"{post.get('title', '')}\n\n{html.unescape(post.get('selftext', ''))}".strip()
+    items: list[Item] = []
+    stack = [(c, None) for c in reversed(data[1]["data"]["children"])]
+    while stack:
+        node, parent = stack.pop()
+        if node.get("kind") != "t1":
+            continue
+        d = node["data"]
+        body = d.get("body", "")
+        items.append(Item(d["id"], parent, html.unescape(body),  # API escapes & < >
+                          d.get("author") or ""))
+        replies = d.get("replies")
+        if isinstance(replies, dict):
+            stack.extend((c, d["id"]) for c in reversed(replies["data"]["children"]))
+    return article, items
+
+
+def _disqus_wordpress_page(path: Path) -> tuple[str, list[Item]]:
+    import lxml.html
+
+    doc = lxml.html.fromstring(path.read_bytes())
+    title = doc.xpath("//h1")[0].text_content().strip()
+    body = doc.xpath('//div[contains(@class,"post-content")]')
+    article = title + "\n\n" + (html_text(lxml.html.tostring(body[0], encoding="unicode"))
+                                if body else "")
+    items: list[Item] = []
+    pingbacks = 0
+
+    def walk(ul, parent: str | None) -> None:
+        nonlocal pingbacks
+        for li in ul.xpath("./li"):
+            if "pingback" in (li.get("class") or ""):
+                pingbacks += 1
+                items.append(Item(f"pingback{pingbacks}", parent, li.text_content().strip()))
+                continue
+            if not (li.get("id") or "").startswith("dsq-comment-"):
+                continue
+            key = li.get("id").rsplit("-", 1)[1]
+            message = li.xpath('.//div[contains(@class,"dsq-comment-message")]')[0]
+            author = li.xpath(".//cite")
+            items.append(Item(key, parent, html_text(lxml.html.tostring(message,
+                                                                        encoding="unicode")),
+                              author[0].text_content().strip() if author else ""))
+            for children in li.xpath('./ul[@class="children"]'):
+                walk(children, key)
+
+    walk(doc.xpath('//ul[@id="dsq-comments"]')[0], None)
+    return article, items
+
+
+def _hn_table_page(path: Path) -> tuple[str, list[Item]]:
+    import lxml.html
+
+    doc = lxml.html.fromstring(path.read_bytes())
+    article = doc.xpath('//td[@class="title"]/a')[0].text_content()
+    items: list[Item] = []
+    stack: list[str] = []
+    for td in doc.xpath('//td[@class="default"]'):
+        img = td.getparent().xpath('./td/img[contains(@src,"s.gif")]')
+        depth = int(img[0].get("width", "0")) // 40 if img else 0
+        head = td.xpath('.//span[@class="comhead"]')[0]
+        key = head.xpath('.//a[starts-with(@href,"item?id=")]')[0].get("href").split("=", 1)[1]
+        span = td.xpath('.//span[@class="comment"]')
+        text = html_text(lxml.html.tostring(span[0], encoding="unicode")) if span else ""
+        stack = stack[:depth]
+        items.append(Item(key, stack[-1] if stack else None, text))
+        stack.append(key)
+    return article, items
+
+
+def _wiki_talk(path: Path) -> tuple[str, list[Item]]:
+    """DiscussionTools thread items: the first comment of a section answers the page, the
+    section's later outermost comments answer that opening comment (as labelled)."""
+    items: list[Item] = []
+    count = 0
+    # (node, parent key, is heading, opener key of the enclosing section)
+    stack: list[tuple[dict, str | None, bool]] = [(h, None, h.get("type") == "heading")
+                                                  for h in reversed(orjson.loads(
+                                                      path.read_bytes()))]
+    openers: dict[int, str | None] = {}
+    while stack:
+        node, parent, heading = stack.pop()
+        if heading:
+            section = id(node)
+            openers[section] = None
+            pending = []
+            for r in node["replies"]:
+                if r["type"] == "comment":
+                    pending.append((r, ("opener", section), False))
+                else:
+                    pending.append((r, None, True))
+            stack.extend(reversed(pending))
+            continue
+        count += 1
+        key = f"c{count:03d}"
+        if isinstance(parent, tuple):
+            section = parent[1]
+            if openers[section] is None:
+                openers[section] = key
+                parent = None
+            else:
+                parent = openers[section]
+        items.append(Item(key, parent, html_text(node.get("html", "")), node.get("author", "")))
+        stack.extend(reversed([(r, key, False) if r["type"] == "comment" else (r, None, True)
+                               for r in node["replies"]]))
+    return "", items
+
+
+def _daum(path: Path) -> tuple[str, list[Item]]:
+    import lxml.html
+
+    data = orjson.loads(path.read_bytes())
+    keys = {c["id"] for c in data}
+    article_path = path.with_name(path.name.replace(".comments.json", ".article.html"))
+    article = ""
+    if article_path.is_file():
+        doc = lxml.html.fromstring(article_path.read_bytes())
+        article = " ".join(doc.text_content().split())
+    return article, [Item(str(c["id"]), str(c["parentId"]) if c.get("parentId") in keys
+                          else None, c.get("content", ""),
+                          c.get("user", {}).get("displayName", "")) for c in data]
+
+
+#: thread -> (file, extractor).  Files under SHARED are not in the project.
+SOURCES: dict[str, tuple[Path, Callable[[Path], tuple[str, list[Item]]]]] = {
+    "reddit_nfl_trent_williams": (SHARED / "exports" / "reddit-nfl-comments.json", _reddit),
+    "reddit_announcements_were_back": (FIXTURES / "reddit_announcements_were_back.json",
+                                       _reddit),
+    "reddit_funny_ba_dum_tsss": (FIXTURES / "reddit_funny_ba_dum_tsss.json", _reddit),
+    "blog_tegdesign_magento_csv": (SHARED / "pages" / "tegdesign_magento.html",
+                                   _disqus_wordpress_page),
+    "blog_tegdesign_html5sql": (SHARED / "pages" / "tegdesign_html5sql.html",
+                                _disqus_wordpress_page),
+    "hn_larry_page_future": (FIXTURES / "hn_larry_page_future.html", _hn_table_page),
+    "wiki_fr_le_monde_talk": (FIXTURES / "wiki_fr_le_monde_talk.json", _wiki_talk),
+    "wiki_it_sportello_informazioni": (FIXTURES / "wiki_it_sportello_informazioni.json",
+                                       _wiki_talk),
+    "news_daum_ko_pardon": (FIXTURES / "news_daum_ko_pardon.comments.json", _daum),
+}
+#: Articles of threads whose source has no article text (wiki talk pages).
+ARTICLES = {
+    "wiki_fr_le_monde_talk": "Discussion:Le Monde — page de discussion de l'article « Le "
+                             "Monde », le quotidien français.",
+    "wiki_it_sportello_informazioni": "Aiuto:Sportello informazioni — lo sportello "
+                                      "informazioni di Wikipedia in italiano.",
+}
+
+
+def labels_frame() -> pd.DataFrame:
+    """The labels file as a DataFrame (strings)."""
+    if not LABELS_FILE.is_file():
+        raise DataError(f"{LABELS_FILE}: labels of the real threads not found")
+    return pd.read_csv(LABELS_FILE, dtype=str, keep_default_na=False)
+
+
+def iter_threads(missing: Callable[[str], None] = lambda _: None
+                 ) -> Iterator[tuple[str, str, dict[str, Item]]]:
+    """``(thread, article, items by key)`` for every labelled thread whose source file
+    is present; ``missing`` is told of the others."""
+    for thread, (path, extract) in SOURCES.items():
+        if not path.is_file():
+            missing(f"{thread}: {path} not present; its labels are skipped")
+            continue
+        article, items = extract(path)
+        yield thread, ARTICLES.get(thread, article), {i.key: i for i in items}
+
+
+def load_real_threads(split: str | None = None,
+                      missing: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """Labelled pairs of the real threads (``split``: "train", "test" or both), in the
+    uniform pairs format of :mod:`discourse.classify.data` (dataset ``real_threads``,
+    group = thread).  A comment labelled against another comment than its parent
+    (``target``) gets that comment's text as parent.  Rows marked ``skip`` are dropped.
+    Raises :class:`DataError` if a labelled key is not in its source (a changed file)."""
+    from discourse.classify.data import PAIR_COLUMNS
+
+    labels = labels_frame()
+    if split is not None:
+        labels = labels[labels["split"] == split]
+    rows: list[dict[str, object]] = []
+    for thread, article, items in iter_threads(missing):
+        block = labels[labels["thread"] == thread]
+        for _, r in block.iterrows():
+            if r["label"] == "skip":
+                continue
+            item = items.get(r["key"])
+            if item is None:
+                raise DataError(f"{LABELS_FILE}: {thread} key {r['key']} not in its source")
+            answers = r["target"] or r["parent_key"]
+            parent = items[answers].text if answers in items else article
+            depth, node = 0, item
+            while node.parent is not None and node.parent in items and depth < 1000:
+                depth, node = depth + 1, items[node.parent]
+            rows.append({"parent": parent, "reply": item.text, "article": article,
+                         "label": r["label"], "dataset": "real_threads", "split": r["split"],
+                         "group": thread, "depth": depth if answers != "ARTICLE" else 0,
+                         "inline": False, "is_article_author": False, "thread_id": thread,
+                         "comment_id": r["key"]})
+    frame = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+    return frame[frame["reply"].str.strip() != ""].reset_index(drop=True)
