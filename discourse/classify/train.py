@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from discourse.classify.features import cached_sentiment
 from discourse.classify.calibration import Calibration
+from discourse.classify.features import cached_sentiment
 from discourse.classify.model import Classifier
 from discourse.errors import DataError
 from discourse.model import LABELS
@@ -51,14 +51,19 @@ def synthetic_off_topic(pairs: pd.DataFrame, n: int = SYNTHETIC_OFF_TOPIC,
 
 def default_training_pairs(seeds_dir: str = "seeds",
                            progress: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
-    """Seeds + public data (without DEBAGREEMENT test) + synthetic off-topic pairs."""
+    """Seeds + the real threads' train split + public data (without DEBAGREEMENT test) +
+    synthetic off-topic pairs."""
     from discourse.classify.data import data_dir, load_public, load_seeds
+    from discourse.classify.realthreads import load_real_threads
 
     frames = []
     try:
         frames.append(load_seeds(seeds_dir))
     except DataError as exc:
         progress(f"seeds skipped: {exc}")
+    real = load_real_threads("train", missing=lambda m: progress(f"real threads: {m}"))
+    progress(f"real threads (train split): {len(real)} pairs")
+    frames.append(real)
     if data_dir() is not None:
         for name, frame in load_public().items():
             if name == "debagreement":
