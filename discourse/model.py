@@ -57,6 +57,9 @@ class Comment:
     confidence: float | None = None
     reasons: list[str] = field(default_factory=list)
     sentiment: float | None = None
+    #: Probability of each label (``LABELS`` keys) from the classifier, when it gives them;
+    #: ``confidence`` is the probability of ``label``.
+    probabilities: dict[str, float] | None = None
 
     @property
     def answers_id(self) -> str | None:
@@ -67,6 +70,8 @@ class Comment:
         """Plain fields (lists copied); faster than ``dataclasses.asdict``'s deep copy."""
         out = {name: getattr(self, name) for name in _COMMENT_FIELDS}
         out["quotes"], out["reasons"] = list(self.quotes), list(self.reasons)
+        if self.probabilities is not None:
+            out["probabilities"] = dict(self.probabilities)
         return out
 
     @classmethod
@@ -95,7 +100,8 @@ class Thread:
     url: str | None = None
     #: Publication date of the article, ISO 8601.
     published: str | None = None
-    #: Which reader made the thread: "text", "html:wordpress", "reddit-json", …
+    #: Which reader made the thread: "text", "html", "reddit-json", … (see
+    #: ``discourse.read.READERS``); the comment system of a page is ``layout``.
     format: str = "text"
     #: The platform's id of the thread (Reddit link id, Disqus thread id, HN story id).
     thread_id: str | None = None

@@ -2,11 +2,14 @@
 
 Protocols (all run in one call, every model and baseline on the same split):
 
+* ``real threads`` — the in-domain labelled set's test split (4 threads never trained on:
+  a Korean news site, Hacker News, the Italian Wikipedia help desk, a Reddit thread),
+  training on the public data (without DEBAGREEMENT test), the seeds and the real threads'
+  train split; four labels, with expected calibration error and the off-topic share on
+  threads whose labels have no off-topic comment.
 * ``seeds`` — leave-one-thread-out cross-validation on the hand-labelled seeds, training
-  on the public data (without DEBAGREEMENT test) plus the other seed threads; four labels.
-
-Every training set gets the bundled model's synthetic off-topic pairs, drawn from that
-training set only (:func:`discourse.classify.train.synthetic_off_topic`).
+  on the public data (without DEBAGREEMENT test), the real threads' train split and the
+  other seed threads; four labels.
 * ``in-dataset`` — each public agreement/rebuttal set's own held-out split
   (DEBAGREEMENT dev → test; IAC/AWTP/ABCD train+dev → test; RumourEval train+dev → test).
 * ``cross-dataset`` — train on every *other* source (public + seeds), test on this one's
@@ -74,6 +77,34 @@ def _with_synthetic(train: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([train, synthetic_off_topic(train)], ignore_index=True)
 
 
+def _fit(train: pd.DataFrame) -> Classifier:
+    """Ours, trained by the bundled model's recipe (synthetic pairs, calibration)."""
+    from discourse.classify.train import fit_calibrated
+
+    return fit_calibrated(_with_synthetic(train))
+
+
+def _add_ours(ev: Evaluation, protocol: str, dataset: str, model: Classifier,
+              test: pd.DataFrame, labels: list[str], train_rows: int,
+              inline_rule: bool = False) -> dict[str, Any]:
+    """Score ``model`` on ``test`` over ``labels`` with its throughput and, when all four
+    labels are scored, its calibration (ECE, reliability bins)."""
+    from discourse.classify.calibration import expected_calibration_error, reliability
+
+    start = time.perf_counter()
+    proba = model.predict_frame(test)
+    seconds = time.perf_counter() - start
+    pred = _inline_rule(test, proba) if inline_rule else list(_restricted(proba, labels))
+    result = ev.add(protocol, dataset, OURS, test["label"], pred, labels, train_rows)
+    result["pairs_per_second"] = round(len(test) / seconds, 1) if seconds > 0 else None
+    if len(labels) == len(LABELS):
+        confidence = proba.to_numpy().max(axis=1)
+        correct = np.asarray(pred) == test["label"].to_numpy()
+        result["ece"] = expected_calibration_error(confidence, correct)
+        result["reliability"] = reliability(confidence, correct)
+    return result
+
+
 def _restricted(proba: pd.DataFrame, labels: list[str]) -> np.ndarray:
     return proba[labels].idxmax(axis=1).to_numpy()
 
@@ -82,11 +113,10 @@ def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
              test: pd.DataFrame, labels: list[str], baselines: Iterable[str],
              progress: Callable[[str], None]) -> None:
     """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``."""
-    train = _with_synthetic(train)
     progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
-    model = Classifier.fit(train)
-    ev.add(protocol, dataset, OURS, test["label"], _restricted(model.predict_frame(test), labels),
-           labels, len(train))
+    model = _fit(train)
+    _add_ours(ev, protocol, dataset, model, test, labels, len(train))
+    train = _with_synthetic(train)
     base_train = train[train["label"].isin(labels)] if len(labels) < len(LABELS) else train
     for name in baselines:
         baseline = BASELINES[name]()
@@ -97,8 +127,10 @@ def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
 
 def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.DataFrame,
                     baselines: list[str], progress: Callable[[str], None],
-                    max_train: int | None = None) -> None:
-    """Seeds CV, in-dataset and cross-dataset protocols."""
+                    max_train: int | None = None,
+                    real: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> None:
+    """Real threads, seeds CV, in-dataset and cross-dataset protocols (``real``: the
+    real threads' train and test splits)."""
     rng = np.random.default_rng(0)
 
     def cap(frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,24 +141,54 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
     everything = pd.concat(list(public.values()), ignore_index=True) if public else seeds.iloc[:0]
     not_deb_test = everything[~((everything["dataset"] == "debagreement")
                                 & (everything["split"] == "test"))]
+    real_train, real_test = real if real is not None else (seeds.iloc[:0], seeds.iloc[:0])
+    if len(real_test):
+        train = cap(pd.concat([not_deb_test, seeds, real_train], ignore_index=True))
+        _run_all(ev, "real threads (test split)", "real_threads", train, real_test,
+                 list(LABELS), baselines, progress)
+        ours = [r for r in ev.results if r["dataset"] == "real_threads" and r["model"] == OURS]
+        on_topic = real_test.groupby("group")["label"].apply(lambda s: "off-topic" not in set(s))
+        threads = sorted(on_topic[on_topic].index)
+        if ours and threads:
+            model = _fit(train)
+            rows = real_test[real_test["group"].isin(threads)]
+            share = float((model.predict_frame(rows).idxmax(axis=1) == "off-topic").mean())
+            ours[-1]["off_topic_share_on_topic_threads"] = share
+            ev.notes.append(f"real threads: {share:.1%} of the {len(rows)} comments of the "
+                            f"test threads without any off-topic label ({', '.join(threads)}) "
+                            f"were predicted off-topic")
     # Seeds: leave one thread out.
     if len(seeds):
         preds: dict[str, list] = {}
         truth: list[str] = []
+        confidences: list[float] = []
         for doc in sorted(seeds["group"].unique()):
             test = seeds[seeds["group"] == doc]
-            train = _with_synthetic(cap(pd.concat([not_deb_test, seeds[seeds["group"] != doc]],
-                                                  ignore_index=True)))
+            train = cap(pd.concat([not_deb_test, real_train, seeds[seeds["group"] != doc]],
+                                  ignore_index=True))
             progress(f"seeds: held-out thread {doc} ({len(test)} comments)")
-            model = Classifier.fit(train)
-            preds.setdefault(OURS, []).extend(_inline_rule(test, model.predict_frame(test)))
+            model = _fit(train)
+            proba = model.predict_frame(test)
+            preds.setdefault(OURS, []).extend(_inline_rule(test, proba))
+            confidences.extend(proba.to_numpy().max(axis=1))
+            train = _with_synthetic(train)
             for name in baselines:
                 b = BASELINES[name]()
                 b.fit(train)
                 preds.setdefault(name, []).extend(b.predict(test))
             truth.extend(test["label"])
         for name, p in preds.items():
-            ev.add("seeds (thread CV)", "seeds", name, truth, p, list(LABELS), len(train))
+            result = ev.add("seeds (thread CV)", "seeds", name, truth, p, list(LABELS),
+                            len(train))
+            if name == OURS:
+                from discourse.classify.calibration import (
+                    expected_calibration_error,
+                    reliability,
+                )
+
+                correct = np.asarray(p) == np.asarray(truth)
+                result["ece"] = expected_calibration_error(confidences, correct)
+                result["reliability"] = reliability(confidences, correct)
     # In-dataset held-out splits.
     splits = {"debagreement": (["dev"], ["test"]), "iac_awtp_abcd": (["train", "dev"], ["test"]),
               "rumoureval": (["train", "dev"], ["test"])}
@@ -139,7 +201,7 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
     # Cross-dataset: train on all other sources.
     for name, d in public.items():
         others = everything[everything["dataset"] != name]
-        train = cap(pd.concat([others, seeds], ignore_index=True))
+        train = cap(pd.concat([others, seeds, real_train], ignore_index=True))
         test = d[d["split"] == "test"] if (d["split"] == "test").any() else d
         labels = sorted(set(test["label"]), key=LABELS.index)
         if len(labels) == 1:
@@ -212,9 +274,14 @@ def run_evaluation(
                                     "../shared/data): only the seeds were evaluated")
                 else:
                     public = load_public()
-            if not len(seeds) and not public:
-                raise DataError("nothing to evaluate: no seeds labels and no public data")
-            evaluate_public(ev, public, seeds, baselines, progress, max_train)
+            from discourse.classify.realthreads import load_real_threads
+
+            real = load_real_threads(missing=ev.notes.append)
+            splits = (real[real["split"] == "train"], real[real["split"] == "test"])
+            if not len(seeds) and not public and not len(real):
+                raise DataError("nothing to evaluate: no seeds labels, real threads or "
+                                "public data")
+            evaluate_public(ev, public, seeds, baselines, progress, max_train, splits)
     ev.seconds = time.perf_counter() - start
     return ev
 
@@ -222,7 +289,7 @@ def run_evaluation(
 def write_evaluation(ev: Evaluation, out_dir: str | Path) -> tuple[Path, Path]:
     """Write ``evaluation.json`` and ``evaluation.html`` (with plotly confusion matrices)
     into ``out_dir`` (normally the reports folder, beside the other pages)."""
-    from discourse.classify.scoring import confusion_figure
+    from discourse.classify.scoring import evaluation_figure
     from discourse.export import atomic_output
     from discourse.report.render import Renderer, write_text
 
@@ -234,7 +301,7 @@ def write_evaluation(ev: Evaluation, out_dir: str | Path) -> tuple[Path, Path]:
     figures = {}
     for r in ev.results:
         if r["model"] == OURS:
-            fig = confusion_figure(r, f"{r['protocol']} · {r['dataset']}")
+            fig = evaluation_figure(r, f"{r['protocol']} · {r['dataset']}")
             figures[(r["protocol"], r["dataset"])] = json.loads(fig.to_json())
     renderer = Renderer("directory")
     renderer.write_plotlyjs(out / "plotly.min.js")

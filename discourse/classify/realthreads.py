@@ -22,6 +22,7 @@ import orjson
 import pandas as pd
 
 from discourse.errors import DataError
+from discourse.model import Thread
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels" / "real_threads.csv"
 _ROOT = Path(__file__).resolve().parents[2]
@@ -211,6 +212,18 @@ ARTICLES = {
     "wiki_it_sportello_informazioni": "Aiuto:Sportello informazioni — lo sportello "
                                       "informazioni di Wikipedia in italiano.",
 }
+
+
+def threads(missing: Callable[[str], None] = lambda _: None) -> Iterator[Thread]:
+    """The labelled threads as :class:`Thread` objects (platform ids = labelled keys), for
+    running the classifier on whole threads."""
+    from discourse.read.assemble import Post, assemble
+
+    for name, article, items in iter_threads(missing):
+        comments = assemble(Post(key=i.key, parent=i.parent, text=i.text, author=i.author or None,
+                                 platform_id=i.key) for i in items.values())
+        yield Thread(source=name, layout=None, title=name, article=article, comments=comments,
+                     format="labelled")
 
 
 def labels_frame() -> pd.DataFrame:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 _METRIC_KEYS = ("labels", "n", "accuracy", "balanced_accuracy", "macro_f1", "per_class",
-                "confusion", "pred_outside_labels")
+                "confusion", "pred_outside_labels", "ece", "pairs_per_second")
 
 
 def score(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
@@ -95,7 +95,8 @@ def format_table(results: list[dict[str, Any]]) -> str:
         for lab in res.get("labels", []):
             if lab not in labels:
                 labels.append(lab)
-    header = [*extra, "n", "acc", "bal_acc", "macro_f1", *(f"F1 {lab}" for lab in labels)]
+    header = [*extra, "n", "acc", "bal_acc", "macro_f1", *(f"F1 {lab}" for lab in labels),
+              "ECE", "pairs/s"]
     rows = []
     for res in results:
         per = res.get("per_class", {})
@@ -103,6 +104,8 @@ def format_table(results: list[dict[str, Any]]) -> str:
         row += [_fmt(res.get("n", "")), _fmt(res.get("accuracy", "")),
                 _fmt(res.get("balanced_accuracy", "")), _fmt(res.get("macro_f1", ""))]
         row += [_fmt(per[lab]["f1"]) if lab in per else "-" for lab in labels]
+        row += [_fmt(res["ece"]) if res.get("ece") is not None else "-",
+                f"{res['pairs_per_second']:.0f}" if res.get("pairs_per_second") else "-"]
         rows.append(row)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     n_text = len(extra)
@@ -115,6 +118,41 @@ def format_table(results: list[dict[str, Any]]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+def evaluation_figure(score_dict: dict[str, Any], title: str = "") -> go.Figure:
+    """The confusion matrix and, when the result has one (``reliability``), the reliability
+    diagram beside it: mean confidence against accuracy per confidence bin, the diagonal
+    being perfect calibration (Guo et al. 2017)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    confusion = confusion_figure(score_dict, title)
+    bins = score_dict.get("reliability")
+    if not bins:
+        return confusion
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.15,
+                        subplot_titles=("confusion (rows: true)",
+                                        f"reliability (ECE {score_dict.get('ece', 0):.3f})"))
+    heat = confusion.data[0]
+    heat.colorbar = {"title": "row share", "x": 0.47}
+    fig.add_trace(heat, row=1, col=1)
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot",
+                             "color": "#999999"}, name="perfect", hoverinfo="skip"), row=1, col=2)
+    fig.add_trace(go.Scatter(
+        x=[b["confidence"] for b in bins], y=[b["accuracy"] for b in bins],
+        mode="markers+lines", marker={"size": [6 + min(20, b["rows"] ** 0.5) for b in bins],
+                                      "color": "#0072B2"},
+        customdata=[[b["rows"], b["low"], b["high"]] for b in bins], name="observed",
+        hovertemplate="confidence %{customdata[1]:.1f}–%{customdata[2]:.1f}: %{customdata[0]} "
+                      "comments<br>mean confidence %{x:.2f}<br>accuracy %{y:.2f}<extra></extra>"),
+        row=1, col=2)
+    fig.update_xaxes(title_text="predicted", row=1, col=1)
+    fig.update_yaxes(title_text="true", autorange="reversed", row=1, col=1)
+    fig.update_xaxes(title_text="mean confidence", range=[0, 1], row=1, col=2)
+    fig.update_yaxes(title_text="accuracy", range=[0, 1], row=1, col=2)
+    fig.update_layout(title=title or None, width=900, height=440, showlegend=False)
+    return fig
 
 
 def confusion_figure(score_dict: dict[str, Any], title: str = "") -> go.Figure:
