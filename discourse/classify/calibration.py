@@ -1,18 +1,23 @@
-"""Calibrated confidence: temperature plus per-label bias on log-probabilities, and the
-expected calibration error.
+"""Calibrated confidence: a prior correction for the rare labels, then temperature
+scaling, and the expected calibration error.
 
 The linear model is trained with balanced class weights (every label counts as much as
 every other), so its raw probabilities assume equal label frequencies; real threads have
-few moderation and off-topic replies.  :class:`Calibration` maps raw probabilities ``p``
-(rows × :data:`~discourse.model.LABELS`) to
+few moderation and off-topic replies, and the raw model called most on-topic top-level
+comments off-topic.  :class:`Calibration` maps raw probabilities ``p`` (rows ×
+:data:`~discourse.model.LABELS`) to
 
-    q = softmax(log(p) / T + b)
+    q = softmax((log(p) + b) / T)
 
-with one temperature ``T`` and a bias ``b`` per label, fitted by minimising the negative
-log-likelihood on held-out, in-domain labelled comments (the bias starts from, and is
-regularised towards, the log of the in-domain label frequencies: a prior correction).
-This is temperature scaling (Guo, Pleiss, Sun & Weinberger 2017, "On calibration of modern
-neural networks", ICML) with the bias terms of vector scaling kept to one per class.
+1. ``b`` is a prior correction (Saerens, Latinne & Decaestecker 2002, "Adjusting the
+   outputs of a classifier to new a priori probabilities", Neural Computation): the log of
+   the in-domain label frequencies over the uniform training prior, with agreement and
+   rebuttal *tied* to their mean so that the correction never moves a decision between
+   the two stances (their balance varies from thread to thread), only towards or away from
+   the rare labels.
+2. ``T`` is temperature scaling (Guo, Pleiss, Sun & Weinberger 2017, "On calibration of
+   modern neural networks", ICML), fitted by minimum negative log-likelihood on held-out
+   in-domain comments; it changes confidences, never the decision.
 
 Expected calibration error: the weighted mean absolute gap between accuracy and mean
 confidence over 10 equal-width confidence bins (Naeini, Cooper & Hauskrecht 2015; Guo et
@@ -29,8 +34,8 @@ import numpy as np
 
 from discourse.model import LABELS
 
-#: Strength of the pull of the biases towards the log prior (per row, L2).
-BIAS_PRIOR_WEIGHT = 0.05
+#: Range of the temperature.
+MIN_T, MAX_T = 0.05, 20.0
 _EPS = 1e-9
 
 
@@ -42,7 +47,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 @dataclass(slots=True)
 class Calibration:
-    """``q = softmax(log(p) / temperature + bias)``; the identity by default."""
+    """``q = softmax((log(p) + bias) / temperature)``; the identity by default."""
 
     temperature: float = 1.0
     bias: tuple[float, ...] = (0.0,) * len(LABELS)
@@ -55,7 +60,7 @@ class Calibration:
         proba = np.asarray(proba, dtype=float)
         if not len(proba) or (self.temperature == 1.0 and not any(self.bias)):
             return proba
-        z = np.log(np.clip(proba, _EPS, 1.0)) / self.temperature + np.asarray(self.bias)
+        z = (np.log(np.clip(proba, _EPS, 1.0)) + np.asarray(self.bias)) / self.temperature
         if trained is not None and not np.all(trained):
             z[:, ~np.asarray(trained, dtype=bool)] = -np.inf
         return _softmax(z)
@@ -75,49 +80,49 @@ class Calibration:
             bias = tuple(float(b) for b in meta.get("bias", ()))
         except (TypeError, ValueError):
             return cls()
-        if not (0.05 <= t <= 20) or len(bias) != len(LABELS) or not all(np.isfinite(bias)):
+        if not (MIN_T <= t <= MAX_T) or len(bias) != len(LABELS) or not all(np.isfinite(bias)):
             return cls()
         fitted = meta.get("fitted_on")
         return cls(t, bias, dict(fitted) if isinstance(fitted, dict) else {})
 
-    @classmethod
-    def fit(cls, proba: np.ndarray, labels: Sequence[str],
-            prior: Sequence[float] | None = None, **fitted_on: Any) -> Calibration:
-        """Fit ``temperature`` and ``bias`` by minimum negative log-likelihood (L-BFGS)
-        on held-out raw probabilities ``proba`` (n × 4) and true ``labels`` (n).
+    @staticmethod
+    def prior_bias(frequencies: Sequence[float]) -> tuple[float, ...]:
+        """The tied prior correction for label ``frequencies`` (4, any scale; add-one
+        smoothing is the caller's): log(f / uniform), agreement and rebuttal set to their
+        mean, centred."""
+        f = np.asarray(frequencies, dtype=float)
+        f = f / f.sum()
+        stance = [LABELS.index("agreement"), LABELS.index("rebuttal")]
+        f[stance] = f[stance].mean()
+        b = np.log(f * len(LABELS))
+        return tuple(float(x) for x in b - b.mean())
 
-        ``prior``: label frequencies to start the bias from (default: those of
-        ``labels``, add-one smoothed).  Raises ``ValueError`` on shape mismatch.
-        """
-        from scipy.optimize import minimize
+    @classmethod
+    def fit(cls, proba: np.ndarray, labels: Sequence[str], frequencies: Sequence[float],
+            **fitted_on: Any) -> Calibration:
+        """The prior correction for ``frequencies`` (see :meth:`prior_bias`) and the
+        temperature minimising the negative log-likelihood of ``labels`` (n) under
+        ``softmax((log(proba) + b) / T)`` on held-out raw probabilities ``proba`` (n × 4),
+        searched over [:data:`MIN_T`, :data:`MAX_T`].  Raises ``ValueError`` on shape
+        mismatch."""
+        from scipy.optimize import minimize_scalar
 
         proba = np.asarray(proba, dtype=float)
         y = np.array([LABELS.index(lab) for lab in labels])
         if proba.shape != (len(y), len(LABELS)):
             raise ValueError(f"proba has shape {proba.shape}, expected ({len(y)}, {len(LABELS)})")
-        if prior is None:
-            counts = np.bincount(y, minlength=len(LABELS)) + 1.0
-            prior = counts / counts.sum()
-        b0 = np.log(np.asarray(prior, dtype=float))
-        b0 -= b0.mean()
-        logp = np.log(np.clip(proba, _EPS, 1.0))
-        n = len(y)
+        bias = cls.prior_bias(frequencies)
+        z0 = np.log(np.clip(proba, _EPS, 1.0)) + np.asarray(bias)
+        rows = np.arange(len(y))
 
-        def loss(params: np.ndarray) -> float:
-            inv_t, b = np.exp(params[0]), params[1:]
-            z = logp * inv_t + b
-            z -= z.max(axis=1, keepdims=True)
-            lse = np.log(np.exp(z).sum(axis=1))
-            nll = float(np.mean(lse - z[np.arange(n), y]))
-            return nll + BIAS_PRIOR_WEIGHT * float(np.sum((b - b0) ** 2))
+        def nll(log_t: float) -> float:
+            z = z0 / np.exp(log_t)
+            z = z - z.max(axis=1, keepdims=True)
+            return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, y]))
 
-        start = np.concatenate([[0.0], b0])
-        result = minimize(loss, start, method="L-BFGS-B",
-                          bounds=[(np.log(1 / 20), np.log(20))] + [(-10, 10)] * len(LABELS))
-        params = result.x if np.all(np.isfinite(result.x)) else start
-        bias = params[1:] - params[1:].mean()
-        fitted_on.setdefault("rows", n)
-        return cls(float(1 / np.exp(params[0])), tuple(float(b) for b in bias), fitted_on)
+        found = minimize_scalar(nll, bounds=(np.log(MIN_T), np.log(MAX_T)), method="bounded")
+        fitted_on.setdefault("rows", len(y))
+        return cls(float(np.exp(found.x)), bias, fitted_on)
 
 
 def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool],

@@ -258,7 +258,9 @@ def run_evaluation(
     baselines = list(BASELINES) if baselines is None else baselines
     with cached_sentiment():
         if files:
-            model = Classifier.load(model_path)
+            from discourse.classify import load_model
+
+            model = load_model(model_path)
             for frame, name in zip(files, file_names or [], strict=True):
                 evaluate_file(ev, frame, name, model, baselines, progress)
         else:
