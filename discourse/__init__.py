@@ -4,6 +4,7 @@ from discourse.errors import DataError, DiscourseError, InputError, ModelError
 from discourse.model import LABELS, LAYOUTS, Comment, Thread
 from discourse.read import iter_threads, parse_file, read_file
 from discourse.read.text import parse_text
+from discourse.export import read_output
 
 __all__ = [
     "LABELS",
@@ -18,6 +19,7 @@ __all__ = [
     "parse_file",
     "parse_text",
     "read_file",
+    "read_output",
     "Classifier",
 ]
 __version__ = "0.1.0"

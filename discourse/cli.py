@@ -23,26 +23,37 @@ from discourse.read.source import DEFAULT_MAX_BYTES
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def terminal_safe(text: object) -> str:
+    """``text`` without terminal control characters (ESC sequences, C0/C1 controls except
+    newline and tab, bidi overrides), so document strings printed to a terminal cannot
+    move the cursor, retitle the window or hide text.  See
+    :func:`discourse.export.strip_controls`."""
+    from discourse.export import strip_controls
+
+    return strip_controls(str(text))
+
+
 class Console:
-    """Messages on standard error, filtered by verbosity (-q / -v)."""
+    """Messages on standard error, filtered by verbosity (-q / -v); control characters
+    from documents are removed (:func:`terminal_safe`)."""
 
     def __init__(self, verbosity: int) -> None:
         self.verbosity = verbosity
 
     def info(self, message: str) -> None:
         if self.verbosity >= 1:
-            print(message, file=sys.stderr)
+            print(terminal_safe(message), file=sys.stderr)
 
     def detail(self, message: str) -> None:
         if self.verbosity >= 2:
-            print(message, file=sys.stderr)
+            print(terminal_safe(message), file=sys.stderr)
 
     def warn(self, message: str) -> None:
         if self.verbosity >= 1:
-            print(f"warning: {message}", file=sys.stderr)
+            print(f"warning: {terminal_safe(message)}", file=sys.stderr)
 
     def error(self, message: str) -> None:
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {terminal_safe(message)}", file=sys.stderr)
 
 
 # -- shared options ---------------------------------------------------------------------
@@ -65,7 +76,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                    help="refuse documents larger than this after decompression, e.g. 50MB, "
                         "1GiB (default 256MiB; NDJSON dumps stream and are not limited)")
-    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="documents processed in parallel (0 = one per CPU; default 1)")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="run documents locally (default) or on a dask.distributed cluster "
@@ -74,6 +85,17 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a "
                         "local cluster of --jobs workers)")
     _verbosity(p)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs`` value (argparse type: a bad value is a usage error, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all CPUs) or a positive number, not {value}")
+    return value
 
 
 def _size(text: str) -> int:
@@ -168,7 +190,7 @@ def _processed(args: argparse.Namespace, console: Console, summary: RunSummary,
                     description=description, summary=summary, on_failure=failed,
                     engine=args.engine, scheduler=args.scheduler):
         for line in done.explain:
-            print(f"{done.source}: {line}")
+            print(terminal_safe(f"{done.source}: {line}"))
         for w in done.warnings:
             console.warn(f"{done.source}: {w}")
         if done.payload is not None:
@@ -215,16 +237,18 @@ def _nothing(thread: Thread) -> None:
 
 
 # -- classification ---------------------------------------------------------------------
+MODEL_HELP = ("fast (the bundled linear model, default), accurate (linear + transformer "
+              "ensemble; needs the accurate extra), or a model file")
 _MODELS: dict[str | None, object] = {}
 
 
-def _model(path: str | None):
-    """The classifier, loaded once per process."""
-    from discourse.classify import Classifier
+def _model(spec: str | None):
+    """The classifier (``fast``, ``accurate`` or a model file), loaded once per process."""
+    from discourse.classify import load_model
 
-    if path not in _MODELS:
-        _MODELS[path] = Classifier.load(path)
-    return _MODELS[path]
+    if spec not in _MODELS:
+        _MODELS[spec] = load_model(spec)
+    return _MODELS[spec]
 
 
 def classify_thread(thread: Thread, model: str | None = None) -> Thread:
@@ -255,9 +279,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return _finish(summary, console)
 
 
-def _site_rule(rule: str):
-    from discourse.report import site_from_folder, site_from_layout, site_from_regex
+#: ``--site-from`` default of both ``report`` and ``compare``.
+SITE_DEFAULT = "auto"
 
+
+def _site_rule(rule: str):
+    """``--site-from`` value -> site function (an argparse type: a bad pattern is a usage
+    error).  ``auto``: the page's own site, else the folder (:func:`default_site`)."""
+    from discourse.report import default_site, site_from_folder, site_from_layout, site_from_regex
+
+    if rule == "auto":
+        return default_site
     if rule == "layout":
         return site_from_layout
     if rule == "folder":
@@ -265,11 +297,24 @@ def _site_rule(rule: str):
     try:
         return site_from_regex(rule)
     except Exception as exc:  # re.error
-        raise DiscourseError(f"--site-from: not a layout/folder or valid pattern ({exc})") from None
+        raise argparse.ArgumentTypeError(
+            f"not auto/folder/layout or a valid pattern ({exc})") from None
+
+
+def _missing_paths(paths: list[str]) -> None:
+    """Refuse PATHs that do not exist before anything is written (exit 2)."""
+    from discourse.errors import InputError
+
+    for path in paths:
+        if not Path(path).exists() and not Path(path).is_symlink():
+            raise InputError(path, "no such file or folder")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from discourse.report import render_thread, renderer_for, write_rendered
+    """``report``: thread pages, index and comparison page.  ``compare``: only
+    ``compare.html`` (and plotly.js), with the site table printed — the same numbers."""
+    from discourse.report import render_thread, renderer_for, summary_row, write_rendered
+    from discourse.report.render import format_site_table
 
     console = _console(args)
     summary: RunSummary = RunSummary()
@@ -277,32 +322,27 @@ def cmd_report(args: argparse.Namespace) -> int:
         args.paths = ["seeds"]
         if not Path("seeds").is_dir():
             raise DiscourseError("no PATH given and no seeds/ folder here; give files or folders")
+    _missing_paths(args.paths)
     work = _classifier(args)
-    render = partial(render_thread, plotlyjs=args.plotlyjs, site_of=_site_rule(args.site_from))
-    renderer_for(args.plotlyjs)  # loaded once here, before workers fork
+    site_of = args.site_from if callable(args.site_from) else _site_rule(args.site_from)
+    compare = args.command == "compare"
+    if compare:
+        render = partial(summary_row, site_of=site_of)
+    else:
+        render = partial(render_thread, plotlyjs=args.plotlyjs, site_of=site_of)
+        renderer_for(args.plotlyjs)  # loaded once here, before workers fork
     pages = _processed(args, console, summary, work, render, "reporting")
-    report = write_rendered(pages, args.output, plotlyjs=args.plotlyjs)
-    if args.command == "compare":
-        _print_sites(report.rows)
-        console.info(f"wrote {report.compare}")
+    report = write_rendered(pages, args.output, plotlyjs=args.plotlyjs, force=args.force,
+                            compare_only=compare)
+    if compare:
+        if report.rows:
+            print(format_site_table(report.rows))
+        console.info(f"wrote {report.compare}"
+                     + (f" and {report.plotlyjs}" if report.plotlyjs else ""))
     else:
         console.info(f"wrote {len(report.pages)} thread pages, {report.index} and "
                      f"{report.compare}")
     return _finish(summary, console)
-
-
-def _print_sites(rows: list[dict]) -> None:
-    import pandas as pd
-
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return
-    table = frame.groupby("site").agg(
-        threads=("size", "size"), comments=("size", "sum"), max_depth=("max_depth", "mean"),
-        rebuttal=("share_rebuttal", "mean"), agreement=("share_agreement", "mean"),
-        moderation=("moderation_count", "sum"), gini=("participation_gini", "mean"),
-        escalation=("escalation_slope", "mean"))
-    print(table.round(3).to_string())
 
 
 def _pair_args(p: argparse.ArgumentParser) -> None:
@@ -366,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"discourse {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    parser.set_defaults(subcommands=sub.choices)
 
     p = sub.add_parser("parse", help="parse documents into threads (article + reply tree)",
                        description="Parse documents into threads. PATH is a file or a folder "
@@ -382,31 +423,34 @@ def build_parser() -> argparse.ArgumentParser:
                                    "it answers: agreement, rebuttal, moderation, off-topic.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _common(p, FORMATS, "json")
-    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("--tree", action="store_true", help="print each labelled tree for a human")
     p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("analyze", help="debate metrics, one row per thread")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _common(p, ("csv", "json", "jsonl", "parquet"), "csv")
-    p.add_argument("--model", help="model file (default: the bundled model)")
+    p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
     p.set_defaults(func=cmd_analyze)
 
     for name, help_text, default_site in (
-            ("report", "HTML report: a page per article, index and comparison", "layout"),
-            ("compare", "compare threads across sites (writes the report, prints the table)",
-             "folder")):
+            ("report", "HTML report: a page per article, index and comparison", SITE_DEFAULT),
+            ("compare", "compare threads across sites: writes compare.html (and plotly.min.js) "
+                        "into DIR and prints its site table", SITE_DEFAULT)):
         p = sub.add_parser(name, help=help_text, description=help_text + ".")
         p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds)")
         p.add_argument("-o", "--output", default="reports", metavar="DIR",
                        help="output folder (default: reports)")
-        p.add_argument("--model", help="model file (default: the bundled model)")
+        p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
         p.add_argument("--plotlyjs", choices=("directory", "inline", "cdn"), default="directory",
                        help="plotly.js written once beside the pages (default), inlined into "
                             "every page, or loaded from the CDN (needs network)")
-        p.add_argument("--site-from", default=default_site, metavar="RULE",
-                       help=f"site of a thread: layout, folder, or a regex whose first group "
-                            f"is taken from the source path (default: {default_site})")
+        p.add_argument("--site-from", default=default_site, type=_site_rule, metavar="RULE",
+                       help="site of a thread: auto (the site the page names, else the "
+                            "folder holding the file), folder, layout, or a regex whose first "
+                            f"group is taken from the source path (default: {default_site})")
+        p.add_argument("--force", action="store_true",
+                       help="overwrite files in DIR that the report did not write")
         _run_options(p)
         p.set_defaults(func=cmd_report)
 
@@ -428,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "each public set's held-out split and cross-dataset. With "
                                    "DATA: the model on the user's labelled pairs.")
     p.add_argument("data", nargs="*", metavar="DATA")
-    p.add_argument("--model", help="model file for DATA (default: the bundled model)")
+    p.add_argument("--model", metavar="MODEL", help="model for DATA: " + MODEL_HELP)
     p.add_argument("-o", "--output", default="reports", metavar="DIR",
                    help="folder for evaluation.json and evaluation.html (default: reports)")
     p.add_argument("--seeds", default="seeds", help="seeds folder with labels.csv")
@@ -455,15 +499,23 @@ def main(argv: list[str] | None = None) -> int:
     for name in NATIVE_THREAD_VARIABLES:
         os.environ.setdefault(name, "1")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # the subcommand's own usage, not the top-level one (exit status 2)
+        args.subcommands[args.command].error(
+            f"unrecognized arguments: {terminal_safe(' '.join(extra))}")
+    from discourse import signals
+
     try:
-        return args.func(args)
+        with signals.handling():  # SIGTERM unwinds like Ctrl-C (discourse/signals.py)
+            return args.func(args)
     except DiscourseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted; no partial output files were left behind", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (KeyboardInterrupt, signals.Terminated) as exc:
+        what = "terminated" if isinstance(exc, signals.Terminated) else "interrupted"
+        print(signals.interrupted_message(args.command, getattr(args, "output", None), what),
+              file=sys.stderr)
+        return signals.EXIT_TERMINATED if what == "terminated" else EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 

@@ -1,5 +1,10 @@
 """Open every report page in headless Chromium: charts render, links and anchors resolve,
-no console or page errors, and injected markup never runs.
+no console or page errors, injected markup never runs; the comment and thread filters
+work offline, labels and metrics are defined on the pages, the palette is the
+colour-blind-safe one, uncertain labels show, the toolbar never covers a legend.
+
+Charts are drawn lazily (when scrolled near), so tests scroll each chart into view
+(:func:`draw_all`) before checking it.
 
 Uses the system Chromium (/usr/bin/chromium) through playwright's sync API; playwright's
 own browser downloads are not needed.  Run with ``pytest -m browser``.
@@ -14,8 +19,16 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from discourse.analyze import LABEL_DEFINITIONS, UNCERTAIN_BELOW
+from discourse.report import charts as report_charts
 from discourse.report import site_from_folder, write_report
-from discourse.testing.report_samples import PAYLOADS, hostile_thread, labelled_seeds
+from discourse.report import view as report_view
+from discourse.testing.report_samples import (
+    PAYLOADS,
+    hostile_thread,
+    labelled_seeds,
+    synthetic_thread,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -47,10 +60,21 @@ ALL_CHARTS_DRAWN = """() => Array.from(document.querySelectorAll("div.chart"))
   .every(d => d.querySelector("svg.main-svg"))"""
 
 
+def draw_all(page) -> None:
+    """Scroll every chart into view (they are drawn lazily) and wait until all are drawn."""
+    for i in range(page.locator("div.chart").count()):
+        page.locator("div.chart").nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(
+            f"() => document.querySelectorAll('div.chart')[{i}].querySelector('svg.main-svg')",
+            timeout=20_000)
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser-report")
-    write_report([*labelled_seeds(), hostile_thread()], out, site_of=site_from_folder)
+    write_report([*labelled_seeds(), hostile_thread(), synthetic_thread(60, seed=5)], out,
+                 site_of=site_from_folder)
     return out
 
 
@@ -107,12 +131,12 @@ def _check_links(path: Path, facts: dict, anchors: dict[str, set[str]]) -> None:
 def test_every_page_renders_cleanly(report, page):
     started = time.monotonic()
     pages = sorted(report.glob("*.html"))
-    assert len(pages) == 8  # 5 seeds + hostile + index + compare
+    assert len(pages) == 9  # 5 seeds + hostile + synthetic + index + compare
     anchors: dict[str, set[str]] = {}
     for path in pages:
         page.problems.clear()
         page.goto(path.as_uri(), wait_until="load")
-        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
+        draw_all(page)
         facts = page.evaluate(PAGE_FACTS)
         anchors[path.name] = set(facts["ids"])
         assert facts["drawn"] == facts["charts"], path.name
@@ -129,19 +153,21 @@ def test_every_page_renders_cleanly(report, page):
 def test_hostile_page_shows_payloads_as_text(report, page):
     hostile = next(p for p in report.glob("*.html") if "script" in p.name)
     page.goto(hostile.as_uri(), wait_until="load")
-    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
+    draw_all(page)
     text = page.evaluate("document.body.innerText")
     for payload in PAYLOADS[:5]:
         assert payload in text
     # The reply tree draws author names from the data: literal text, not markup.
     tree = page.locator("#chart-tree")
     # (plotly shows unknown tags as text anyway, but would render <b> and <a href>.)
-    assert "<img src=x onerror=alert(1)>" in tree.inner_text()
+    # cells are labelled with authors (cells too small for 12 px text show none)
+    assert "Mallory & <b>Co</b>" in tree.inner_text()
     svg_text = page.evaluate("""Array.from(document.querySelectorAll('div.chart svg text'),
                                            t => t.textContent).join('\\n')""")
     assert "Mallory & <b>Co</b>" in svg_text  # tick labels of the participant charts
     assert page.locator('a[href^="https://example.invalid"]').count() == 0
     # Hovering a comment shows its hover label as text, with nothing injected.
+    tree.scroll_into_view_if_needed()
     cell = tree.locator("g.slice").nth(1)
     box = cell.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -161,7 +187,7 @@ def test_index_sorts_and_links(report, page):
     page.get_by_role("button", name="Comments").click()
     assert page.evaluate(sizes) == sorted(desc)
     page.get_by_role("link", name="Compare sites").first.click()
-    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
+    draw_all(page)
     assert page.url.endswith("compare.html")
     assert page.problems == []
 
@@ -172,6 +198,164 @@ def test_inline_page_works_alone(tmp_path, page):
     alone = tmp_path / "alone.html"  # moved away from the rest of the report
     alone.write_bytes(summary.pages[0].read_bytes())
     page.goto(alone.as_uri(), wait_until="load")
-    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=20_000)
+    draw_all(page)
     assert page.locator("div.chart").count() >= 4
+    assert page.problems == []
+
+
+SYNTHETIC = "synthetic_60_5.html"
+VISIBLE_MATCHES = """() => Array.from(document.querySelectorAll('article.comment'))
+  .filter(a => a.offsetParent !== null && !a.classList.contains('context'))
+  .map(a => ({label: a.dataset.label, author: a.dataset.author, conf: a.dataset.conf,
+              text: a.querySelector(':scope > .text').textContent}))"""
+
+
+def test_comment_list_filters(report, page):
+    page.goto((report / SYNTHETIC).as_uri(), wait_until="load")
+    total = page.locator("article.comment").count()
+    assert total == 60
+    form = page.locator("#comment-filters")
+    form.locator("input[name=q]").fill("nonsense")
+    shown = page.evaluate(VISIBLE_MATCHES)
+    assert 0 < len(shown) < total and all("nonsense" in c["text"].lower() for c in shown)
+    assert page.locator("#filter-count").text_content() == f"{len(shown)} of {total} comments match"
+    # context: replies that match keep the comments they answer visible, shortened
+    for i in range(page.locator("article.comment.context").count()):
+        assert page.locator("article.comment.context").nth(i).locator(".text").first.is_hidden()
+    form.locator("button[type=reset]").click()
+    page.wait_for_function("() => document.querySelector('#filter-count').textContent === ''")
+    assert len(page.evaluate(VISIBLE_MATCHES)) == total
+    for label in ("agreement", "moderation", "off-topic", "unlabelled"):
+        form.locator(f"input[name=label][value={label}]").uncheck()
+    shown = page.evaluate(VISIBLE_MATCHES)
+    assert shown and {c["label"] for c in shown} == {"rebuttal"}
+    form.locator("button[type=reset]").click()
+    form.locator("input[name=author]").fill("user3")
+    shown = page.evaluate(VISIBLE_MATCHES)
+    assert shown and all("user3" in c["author"] for c in shown)
+    form.locator("button[type=reset]").click()
+    form.locator("select[name=confidence]").select_option("uncertain")
+    shown = page.evaluate(VISIBLE_MATCHES)
+    assert shown and all(float(c["conf"]) < UNCERTAIN_BELOW for c in shown)
+    assert page.problems == []
+
+
+def test_uncertain_labels_are_marked(report, page):
+    page.goto((report / SYNTHETIC).as_uri(), wait_until="load")
+    marks = page.evaluate("""() => Array.from(document.querySelectorAll('article.comment'))
+      .map(a => [parseFloat(a.dataset.conf),
+                 a.querySelector(':scope > header .badge').textContent,
+                 getComputedStyle(a.querySelector(':scope > header .badge')).borderStyle])""")
+    uncertain = [m for m in marks if m[0] < UNCERTAIN_BELOW]
+    assert uncertain and all(m[1].endswith("?") and m[2] == "dashed" for m in uncertain)
+    assert all(not m[1].endswith("?") and m[2] == "solid" for m in marks
+               if m[0] >= UNCERTAIN_BELOW)
+    assert f"{len(uncertain)} of 60 labels are uncertain" in page.locator("#labels").inner_text()
+
+
+def test_index_filters(report, page):
+    page.goto((report / "index.html").as_uri(), wait_until="load")
+    rows = "Array.from(document.querySelectorAll('#threads tbody tr')).filter(r => !r.hidden)"
+    assert page.evaluate(f"{rows}.length") == 7
+    page.select_option("select[name=site]", "hostile")
+    assert page.evaluate(f"{rows}.map(r => r.dataset.site)") == ["hostile"]
+    page.select_option("select[name=site]", "")
+    page.fill("input[name=min_size]", "10")
+    sizes = page.evaluate(f"{rows}.map(r => +r.dataset.size)")
+    assert sizes and all(s >= 10 for s in sizes) and len(sizes) < 7
+    page.fill("input[name=min_size]", "")
+    page.select_option("select[name=share_label]", "rebuttal")
+    page.fill("input[name=min_share]", "30")
+    shares = page.evaluate(f"{rows}.map(r => +r.dataset.rebuttal)")
+    assert shares and all(x >= 0.3 for x in shares)
+    page.fill("input[name=q]", "synthetic")
+    assert page.evaluate(f"{rows}.length") <= 1
+    assert page.problems == []
+
+
+def test_labels_and_metrics_are_defined_where_shown(report, page):
+    for name in (SYNTHETIC, "index.html", "compare.html"):
+        page.goto((report / name).as_uri(), wait_until="load")
+        text = page.evaluate("document.body.innerText")
+        for definition in LABEL_DEFINITIONS.values():
+            assert definition in text, (name, definition)
+        assert "below 50%" in text
+    page.goto((report / SYNTHETIC).as_uri(), wait_until="load")
+    ids = set(page.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)"))
+    for href in page.evaluate("Array.from(document.querySelectorAll('a.stat'), a => a.hash)"):
+        assert href[1:] in ids  # every headline figure links to its definition
+    assert "Gómez, Kaltenbrunner & López 2008" in page.locator("#definitions").inner_text()
+    page.goto((report / "compare.html").as_uri(), wait_until="load")
+    heads = page.evaluate("Array.from(document.querySelectorAll('#site-table th a'), a => a.hash)")
+    ids = set(page.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)"))
+    assert heads and all(h[1:] in ids for h in heads)
+
+
+def test_colour_blind_safe_palette(report, page):
+    page.goto((report / SYNTHETIC).as_uri(), wait_until="load")
+    draw_all(page)
+    for label in ("agreement", "rebuttal", "moderation", "off-topic"):
+        hex_colour = report_charts.LABEL_COLORS[label]
+        rgb = "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
+        css = page.evaluate(f"getComputedStyle(document.querySelector('.sharebar .lab-{label}'))"
+                            ".backgroundColor")
+        assert css == rgb, label
+        fills = page.evaluate("""c => Array.from(document.querySelectorAll('#chart-depth path'))
+            .some(p => (p.style.fill || '').replace(/ /g, '') === c)""",
+                              rgb.replace(" ", ""))
+        assert fills, label
+    assert report_charts.LABEL_COLORS["agreement"] == "#0072B2"  # Okabe-Ito blue
+    assert report_charts.LABEL_COLORS["rebuttal"] == "#D55E00"  # Okabe-Ito vermillion
+
+
+def test_toolbar_never_covers_a_legend(report, page):
+    page.goto((report / SYNTHETIC).as_uri(), wait_until="load")
+    draw_all(page)
+    for chart in ("#chart-depth", "#chart-unfold", "#chart-sentiment"):
+        page.locator(chart).scroll_into_view_if_needed()
+        page.locator(chart).hover()
+        page.wait_for_selector(f"{chart} .modebar", state="visible")
+        bar = page.locator(f"{chart} .modebar").bounding_box()
+        legend = page.locator(f"{chart} g.legend").bounding_box()
+        overlap_x = min(bar["x"] + bar["width"], legend["x"] + legend["width"]) - max(
+            bar["x"], legend["x"])
+        overlap_y = min(bar["y"] + bar["height"], legend["y"] + legend["height"]) - max(
+            bar["y"], legend["y"])
+        assert overlap_x <= 0 or overlap_y <= 0, chart
+
+
+def test_reply_tree_text_is_readable(report, page):
+    page.goto((report / "000_1701a6fb48e1cee7.html").as_uri(), wait_until="load")
+    draw_all(page)
+    sizes = page.evaluate("""Array.from(document.querySelectorAll('#chart-tree text.slicetext'))
+        .filter(t => t.textContent).map(t => parseFloat(getComputedStyle(t).fontSize))""")
+    assert sizes and min(sizes) >= report_charts.TREE_TEXT_PX
+
+
+def test_heatmap_is_replaced_by_a_sentence_when_empty(report, page):
+    shown = hidden = 0
+    for path in sorted(report.glob("0*.html")):
+        page.goto(path.as_uri(), wait_until="load")
+        if page.locator("#no-heatmap").count():
+            hidden += 1
+            assert page.locator("#chart-heatmap").count() == 0
+            assert page.locator("#no-heatmap").inner_text().startswith("Nothing to chart")
+        elif page.locator("#chart-heatmap").count():
+            shown += 1
+    assert hidden >= 1
+
+
+def test_long_thread_parts_link_to_each_other(tmp_path, page, monkeypatch):
+    monkeypatch.setattr(report_view, "LIST_LIMIT", 25)
+    summary = write_report([synthetic_thread(60, seed=2, source="long/long.txt")], tmp_path)
+    page.goto(summary.pages[0].as_uri(), wait_until="load")
+    assert page.locator("article.comment").count() == 25
+    page.locator("#comments nav.pager a", has_text="3").first.click()
+    page.wait_for_url("**/long~3.html")
+    assert page.locator("article.comment").count() == 10
+    links = page.evaluate("""Array.from(document.querySelectorAll('article.comment header span a'))
+        .map(a => a.getAttribute('href')).filter(h => h.includes('.html#'))""")
+    assert links  # replies to comments listed on earlier pages
+    page.goto((tmp_path / links[0].split("#")[0]).as_uri() + "#" + links[0].split("#")[1])
+    assert page.locator(f"[id='{links[0].split('#')[1]}']").count() == 1
     assert page.problems == []

@@ -459,7 +459,8 @@ def test_ensure_sentiment_copies_and_keeps_existing():
 def test_thread_metrics_mixed_row():
     row = thread_metrics(MIXED, fill_sentiment=False)
     assert list(row) == COLUMNS
-    assert row["site"] == "numbered"
+    assert row["site"] == "unknown"  # no site, no source folder
+    assert row["replies"] == 7 and row["classified"] == 9 and row["uncertain"] == 0
     assert row["size"] == 10 and row["top_level"] == 3 and row["width"] == 4
     assert row["h_index"] == 3
     assert row["wiener_sum"] == 162
@@ -479,12 +480,39 @@ def test_thread_metrics_mixed_row():
 
 def test_thread_metrics_empty_row():
     row = thread_metrics(EMPTY)
-    assert row["site"] == "none"  # no layout
+    assert row["site"] == "unknown"
+    assert row["replies"] == 0 and row["classified"] == 0 and row["uncertain"] == 0
     assert row["size"] == 0 and row["max_depth"] == 0 and row["h_index"] == 0
     assert row["mean_depth"] is None and row["wiener_index"] is None
     assert row["share_agreement"] is None  # nothing classified
     assert row["escalation_slope"] is None and row["reentry_rate"] is None
     assert row["trans_article_agreement"] == 0
+
+
+def test_default_site_prefers_the_page_then_the_folder():
+    import dataclasses
+
+    from discourse.analyze import default_site
+
+    t = dataclasses.replace(MIXED, source="corpus/guardian/2024-01.txt")
+    assert default_site(t) == "guardian"
+    assert default_site(dataclasses.replace(t, site="theguardian.com")) == "theguardian.com"
+    assert default_site(dataclasses.replace(t, source="page.txt")) == "unknown"
+    assert thread_metrics(t, fill_sentiment=False)["site"] == "guardian"
+
+
+def test_uncertain_labels_are_counted_below_the_threshold():
+    import dataclasses
+
+    from discourse.analyze import UNCERTAIN_BELOW, is_uncertain, uncertain_count
+
+    comments = [dataclasses.replace(c, confidence=conf) for c, conf in
+                zip(MIXED.comments, [None, 0.2, UNCERTAIN_BELOW - 1e-9, UNCERTAIN_BELOW, 0.9,
+                                     0.1, 0.3, 0.99, 0.6, 0.7], strict=False)]
+    t = MIXED.with_comments(comments)
+    assert [is_uncertain(c) for c in comments][:6] == [False, True, True, False, False, True]
+    assert uncertain_count(t) == 4  # 0.2, just below, 0.1, 0.3
+    assert thread_metrics(t, fill_sentiment=False)["uncertain"] == 4
 
 
 def test_thread_metrics_fills_sentiment_on_copy():

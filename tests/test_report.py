@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from discourse.analyze import COLUMNS
+from discourse.analyze import sites as analyze_sites
 from discourse.model import Comment, Thread
 from discourse.report import (
     ReportSummary,
+    default_site,
     describe,
     site_from_folder,
     site_from_layout,
@@ -142,7 +144,7 @@ def test_rows_are_thread_metrics_plus_page_and_summary(seed_report):
         assert row["summary"] == describe(row)
     first = summary.rows[0]
     assert first["size"] > 0 and first["share_rebuttal"] is not None
-    assert first["site"] == site_from_layout(next(iter(labelled_seeds())))
+    assert first["site"] == default_site(next(iter(labelled_seeds()))) == "seeds"
 
 
 def test_every_link_resolves(seed_report):
@@ -154,8 +156,9 @@ def test_pages_reference_the_shared_plotlyjs(seed_report):
     out, summary = seed_report
     for page in summary.pages + [summary.compare]:
         text = page.read_text(encoding="utf-8")
-        if 'class="chart"' in text:
-            assert text.count('<script src="plotly.min.js" charset="utf-8"></script>') == 1
+        if 'class="chart"' in text:  # charts.js loads plotly.js (see the CSP test)
+            assert text.count('<script data-plotly="plotly.min.js">') == 1
+            assert "<script src=" not in text
         assert "cdn.plot.ly" not in text
     assert "plotly.min.js" not in summary.index.read_text(encoding="utf-8")
 
@@ -240,10 +243,10 @@ def test_hostile_page_has_only_the_report_scripts(hostile_report):
             figure = json.loads(body)
             assert figure["data"]
             data_blocks += 1
-        elif attrs.get("src"):
-            assert attrs["src"] == "plotly.min.js"
         else:
-            assert body == report_render.Renderer().scripts["charts.js"]["text"]
+            assert not attrs.get("src")
+            own = report_render.Renderer().scripts
+            assert body in (own["charts.js"]["text"], own["filter.js"]["text"])
     assert data_blocks == text.count('class="chart"') >= 5
     # Every document string in chart data is html-escaped for plotly.
     blob = " ".join(body for _, body in page.scripts)
@@ -283,7 +286,8 @@ def test_inline_mode_makes_standalone_pages(tmp_path):
     assert not (tmp_path / "plotly.min.js").exists()
     text = summary.pages[0].read_text(encoding="utf-8")
     assert "<script src=" not in text  # nothing to fetch: plotly.js is in the page
-    assert len(text) > 3_000_000 and "plotly.js v" in text
+    assert "<script data-plotly" not in text
+    assert len(text) > 1_000_000 and "plotly.js v" in text
     assert "</script" not in text.split("<script>", 1)[1].split("</script>", 1)[0]
     assert check_links(tmp_path) > 0
 
@@ -291,9 +295,11 @@ def test_inline_mode_makes_standalone_pages(tmp_path):
 def test_cdn_mode_references_the_cdn(tmp_path):
     from plotly.offline import get_plotlyjs_version
 
+    version = report_render.plotlyjs_version()
+    assert version == get_plotlyjs_version()  # the bundle is plotly.py's plotly.js, cut down
     summary = write_report([next(iter(labelled_seeds()))], tmp_path, plotlyjs="cdn")
     text = summary.pages[0].read_text(encoding="utf-8")
-    assert f'src="https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"' in text
+    assert f'data-plotly="https://cdn.plot.ly/plotly-{version}.min.js"' in text
     assert "needs network" in text
     assert not (tmp_path / "plotly.min.js").exists()
 
@@ -313,9 +319,9 @@ def test_summary_sentence_is_computed_per_thread(seed_report):
     sentences = [r["summary"] for r in with_comments]
     assert len(set(sentences)) == len(sentences) >= 2
     for row in with_comments:
-        assert f"{row['size']} replies" in row["summary"]
+        assert row["summary"].startswith(f"{row['size']} comment")
     big = with_comments[0]
-    assert f"{big['share_rebuttal']:.0%}" in big["summary"]
+    assert f"{big['share_rebuttal']:.0%} rebut" in big["summary"]
     assert describe({**big, "moderation_count": 7}) != big["summary"]
     assert "7 moderator interventions" in describe({**big, "moderation_count": 7})
 
@@ -325,7 +331,7 @@ def test_unlabelled_thread_gets_a_page(tmp_path):
     bare = thread.with_comments([dataclasses.replace(c, label=None, confidence=None,
                                                      reasons=[]) for c in thread.comments])
     summary = write_report([bare], tmp_path)
-    assert "not yet classified" in summary.rows[0]["summary"]
+    assert "not classified yet" in summary.rows[0]["summary"]
     text = html.unescape(summary.pages[0].read_text(encoding="utf-8"))
     assert "unlabelled" in text
     assert check_links(tmp_path) > 0
@@ -398,13 +404,14 @@ def test_parent_cycle_still_renders_every_comment(tmp_path):
 
 def test_big_corpus_paginates_the_index_and_pools_sites(tmp_path, monkeypatch):
     monkeypatch.setattr(report_render, "INDEX_PAGE_SIZE", 3)
+    monkeypatch.setattr(analyze_sites, "MAX_SITES", 3)
     monkeypatch.setattr(report_charts, "MAX_SITES", 3)
     threads = [synthetic_thread(4 + i, seed=i, source=f"site{i % 5}/t{i}.txt") for i in range(8)]
     summary = write_report(threads, tmp_path, site_of=site_from_folder)
     assert [p.name for p in summary.index_pages] == ["index.html", "index-2.html",
                                                      "index-3.html"]
     first = summary.index.read_text(encoding="utf-8")
-    assert 'href="index-3.html"' in first and first.count('<tr>') == 1 + 3
+    assert 'href="index-3.html"' in first and first.count('<tr data-site=') == 3
     compare = html.unescape(summary.compare.read_text(encoding="utf-8"))
     assert "other sites (3)" in compare
     assert check_links(tmp_path) > 8
@@ -439,3 +446,111 @@ def test_figures_are_valid_plotly_figures():
     for _, _, build in report_render.SITE_CHARTS:
         go.Figure(build(groups))
     go.Figure(report_charts.thread_label_mix(rows))
+
+
+# -- compare: one set of numbers -------------------------------------------------------------
+
+
+def _page_site_table(path: Path) -> list[list[str]]:
+    text = path.read_text(encoding="utf-8")
+    table = text.split('id="site-table"', 1)[1].split("</table>", 1)[0]
+    rows = []
+    for body in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
+        rows.append([html.unescape(c) for c in re.findall(r'data-key="[^"]+">([^<]*)</td>',
+                                                          body)])
+    return rows
+
+
+def test_compare_prints_the_pages_table_and_writes_only_compare(tmp_path, capsys):
+    from discourse.analyze import SITE_COLUMNS
+    from discourse.cli import main
+
+    out = tmp_path / "cmp"
+    code = main(["compare", "seeds", "-o", str(out), "--site-from", r"/(00[01])_", "-q"])
+    assert code == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert re.split(r"\s{2,}", printed[0]) == [h for _, h, _, _ in SITE_COLUMNS]
+    rows = [re.split(r"\s{2,}", line.strip()) for line in printed[1:]]
+    page = _page_site_table(out / "compare.html")
+    assert rows == page
+    assert {r[0] for r in rows} == {"000", "001", "other"}
+    assert sorted(p.name for p in out.iterdir()) == [".discourse-report.json", "compare.html",
+                                                     "plotly.min.js"]
+    text = (out / "compare.html").read_text(encoding="utf-8")
+    assert 'href="index.html"' not in text  # no report pages beside it: no links to them
+    assert "\"customdata\"" not in text
+
+
+def test_site_table_aggregates_as_defined():
+    from discourse.analyze import site_table
+
+    rows = [
+        {"site": "a", "size": 10, "classified": 10, "share_agreement": 0.5, "share_rebuttal": 0.5,
+         "share_moderation": 0.0, "share_off_topic": 0.0, "uncertain": 2, "max_depth": 3,
+         "moderation_count": 0, "escalation_slope": 0.2, "participation_gini": 0.1},
+        {"site": "a", "size": 30, "classified": 20, "share_agreement": 0.0, "share_rebuttal": 0.5,
+         "share_moderation": 0.5, "share_off_topic": 0.0, "uncertain": 4, "max_depth": 5,
+         "moderation_count": 10, "escalation_slope": None, "participation_gini": 0.5},
+        {"site": "a", "size": 0, "classified": 0, "max_depth": 0, "moderation_count": 0},
+        {"site": "b", "size": 0, "classified": 0, "max_depth": 0, "moderation_count": 0},
+    ]
+    a, b = site_table(rows)
+    assert a["threads"] == 3 and a["with_comments"] == 2 and a["comments"] == 40
+    assert a["median_size"] == 20 and a["median_max_depth"] == 4  # threads with comments
+    assert a["share_agreement"] == pytest.approx(5 / 30)  # pooled: 5 of 30 classified
+    assert a["share_rebuttal"] == pytest.approx(15 / 30)
+    assert a["share_uncertain"] == pytest.approx(6 / 30)
+    assert a["mean_escalation_slope"] == pytest.approx(0.2)
+    assert a["moderation_rate"] == pytest.approx(10 / 40)
+    assert b["threads"] == 1 and b["comments"] == 0 and b["share_agreement"] is None
+
+
+BUNDLED_TRACES = {"scatter", "bar", "box", "heatmap", "icicle"}
+
+
+def test_figures_use_only_bundled_traces():
+    """Every trace type a page draws is registered in the partial plotly.js bundle."""
+    from discourse.analyze import ensure_sentiment, thread_metrics
+    from discourse.classify.scoring import confusion_figure
+    from discourse.report.view import ThreadView
+
+    bundle = (Path(report_render.__file__).parent / "templates"
+              / report_render.PLOTLY_BUNDLE).read_text(encoding="utf-8")
+    registered = set(re.findall(r'moduleType:"trace",name:"([a-z0-9]+)"', bundle))
+    assert registered == BUNDLED_TRACES
+    used: set[str] = set()
+    rows = []
+    big = synthetic_thread(2500, seed=1)  # aggregated charts too
+    for thread in [*labelled_seeds(), hostile_thread(), big]:
+        view = ThreadView(ensure_sentiment(thread))
+        for _, _, build in report_render.THREAD_CHARTS:
+            fig = build(view) if view.size else None
+            if fig is not None:
+                used |= {t["type"] for t in fig["data"]}
+        rows.append(thread_metrics(view.thread) | {"page": "x.html",
+                                                   "site": site_from_folder(thread)})
+    groups = report_charts.site_groups([r for r in rows if r["size"]])
+    for _, _, build in report_render.SITE_CHARTS:
+        used |= {t["type"] for t in build(groups)["data"]}
+    score = {"labels": ["a", "b"], "confusion": [[1, 0], [0, 1]]}
+    used |= {t.type for t in confusion_figure(score).data}  # the evaluation page
+    assert used <= registered, used - registered
+    assert "plotly.js v" + report_render.plotlyjs_version() in bundle[:200]
+
+
+def test_evaluation_page_links_only_to_what_exists(tmp_path):
+    """``discourse evaluate -o DIR`` writes evaluation.html alone: no menu links to report
+    pages that may not exist there."""
+    from types import SimpleNamespace
+
+    cls = {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+    result = {"protocol": "in-dataset", "dataset": "d", "labels": ["agreement", "rebuttal"],
+              "model": "discourse", "n": 10, "macro_f1": 0.5, "balanced_accuracy": 0.5,
+              "accuracy": 0.5, "per_class": {"agreement": cls, "rebuttal": cls}}
+    evaluation = SimpleNamespace(results=[result], notes=["a note"], seconds=3.0)
+    page = tmp_path / "evaluation.html"
+    page.write_text(report_render.Renderer().evaluation_page(evaluation, {}, "discourse"),
+                    encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert "index.html" not in text and "compare.html" not in text
+    assert check_links(tmp_path) == 0 and "a note" in text

@@ -1,13 +1,23 @@
 """Debate-dynamics metrics over parsed, classified threads."""
 
-from discourse.analyze.frame import COLUMNS, METRIC_DEFINITIONS, metrics_frame, thread_metrics
+from discourse.analyze.frame import (
+    COLUMNS,
+    LABEL_DEFINITIONS,
+    METRIC_DEFINITIONS,
+    default_site,
+    metrics_frame,
+    thread_metrics,
+)
 from discourse.analyze.metrics import (
     ARTICLE,
+    UNCERTAIN_BELOW,
     branching_factor,
+    classified_count,
     contested_subthreads,
     escalation_slope,
     gini,
     h_index,
+    is_uncertain,
     label_shares,
     label_shares_by_depth,
     longest_back_and_forth,
@@ -26,22 +36,30 @@ from discourse.analyze.metrics import (
     structural_virality,
     top_level_count,
     transition_matrix,
+    uncertain_count,
     width,
     wiener_index,
     wiener_sum,
 )
 from discourse.analyze.sentiment import ensure_sentiment, sentiment_of, split_sentences
+from discourse.analyze.sites import SITE_COLUMNS, site_groups, site_table
 
 __all__ = [
     "ARTICLE",
     "COLUMNS",
+    "LABEL_DEFINITIONS",
     "METRIC_DEFINITIONS",
+    "SITE_COLUMNS",
+    "UNCERTAIN_BELOW",
     "branching_factor",
+    "classified_count",
+    "default_site",
     "contested_subthreads",
     "ensure_sentiment",
     "escalation_slope",
     "gini",
     "h_index",
+    "is_uncertain",
     "label_shares",
     "label_shares_by_depth",
     "longest_back_and_forth",
@@ -58,11 +76,14 @@ __all__ = [
     "reentry_rate",
     "reply_graph",
     "sentiment_of",
+    "site_groups",
+    "site_table",
     "size",
     "split_sentences",
     "structural_virality",
     "thread_metrics",
     "top_level_count",
+    "uncertain_count",
     "transition_matrix",
     "wiener_index",
     "wiener_sum",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
@@ -35,6 +36,42 @@ GOEL_2016 = (
 HUTTO_2014 = "Hutto & Gilbert 2014, 'VADER' (ICWSM)"
 
 
+def default_site(thread: Thread) -> str:
+    """The site (publication) of a thread, the default of ``report``, ``compare`` and
+    ``analyze``: :attr:`Thread.site` when the reader found one (``og:site_name``, the
+    domain, the subreddit), else the name of the folder holding the source file (plain
+    text has no site of its own: put each site's pages in a folder of its name), else
+    ``"unknown"``."""
+    if thread.site:
+        return thread.site
+    if thread.source:
+        folder = PurePath(thread.source).parent.name
+        if folder:
+            return folder
+    return "unknown"
+
+
+#: What each label means (short forms of the definitions in docs/model-card.md).  A label
+#: is always relative to what the comment answers: its parent comment, the earlier comment
+#: a top-level comment quotes, else the article.
+LABEL_DEFINITIONS: dict[str, str] = {
+    "agreement": "Endorses, thanks, concedes to or builds on what it answers, in the same "
+                 "direction.",
+    "rebuttal": "Disputes, corrects, challenges or argues against what it answers (pointed "
+                "sceptical questions included).",
+    "moderation": "About the conduct of the discussion: moderator notes and warnings, "
+                  "deletions, calls for civility, calling out spam or off-topic posts.",
+    "off-topic": "Does not engage what it answers or the article's subject: spam, promotion, "
+                 "unrelated chatter. The least reliable label (see the model card).",
+}
+
+SITE_DEFINITION = (
+    "The publication the thread comes from: the site the page names (og:site_name, its "
+    "domain, the subreddit or forum) or, for plain text, the folder holding the file "
+    "(or what --site-from chose)."
+)
+
+
 def _col(label: str) -> str:
     """Column-safe form of a label ("off-topic" -> "off_topic")."""
     return label.replace("-", "_")
@@ -58,9 +95,14 @@ METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
     "source": ("File or document the thread was read from.", ""),
     "title": ("Title of the article.", ""),
     "layout": ("Comment-section layout recognised by the parser (empty if none).", ""),
-    "site": ("Layout of the comment section, or 'none' when no layout was recognised.", ""),
-    "size": ("Number of comments, inline moderator notes included.", ""),
+    "site": (SITE_DEFINITION, ""),
+    "size": ("Number of comments, inline moderator notes and placeholders (deleted, "
+             "pingback) included.", ""),
     "top_level": ("Number of comments answering the article directly.", ""),
+    "replies": ("Number of comments answering another comment (size minus top_level).", ""),
+    "classified": ("Number of comments carrying a label.", ""),
+    "uncertain": (
+        f"Number of labelled comments whose confidence is below {m.UNCERTAIN_BELOW:.0%}.", ""),
     "max_depth": ("Deepest reply level, top-level comments being depth 0.", SAVESKI_2021),
     "mean_depth": ("Mean reply depth of the comments (top-level = 0).", SAVESKI_2021),
     "width": ("Largest number of comments at any single depth level.", SAVESKI_2021),
@@ -148,14 +190,22 @@ def thread_metrics(thread: Thread, *, fill_sentiment: bool = True) -> dict[str, 
     """
     if fill_sentiment:
         thread = ensure_sentiment(thread)
+    with m.shared_tree(thread):
+        return _metrics(thread)
+
+
+def _metrics(thread: Thread) -> dict[str, Any]:
     shares = m.label_shares(thread)
     row: dict[str, Any] = {
         "source": thread.source,
         "title": thread.title,
         "layout": thread.layout,
-        "site": thread.layout or "none",
+        "site": default_site(thread),
         "size": m.size(thread),
         "top_level": m.top_level_count(thread),
+        "replies": m.size(thread) - m.top_level_count(thread),
+        "classified": m.classified_count(thread),
+        "uncertain": m.uncertain_count(thread),
         "max_depth": m.max_depth(thread),
         "mean_depth": m.mean_depth(thread),
         "width": m.width(thread),

@@ -2,47 +2,58 @@
 
 :func:`write_report` streams: each thread's page is written as soon as the thread arrives
 and only a small row of figures (its :func:`~discourse.analyze.thread_metrics` plus the
-page link, site and summary sentence) is kept, so a lazy iterable of thousands of parsed
-threads goes through in constant thread memory.  ``index.html`` and ``compare.html`` are
-written at the end.
+page link, site and summary) is kept, so a lazy iterable of thousands of parsed threads
+goes through in constant thread memory.  ``index.html`` and ``compare.html`` are written at
+the end.
 
-Output folder: created if needed.  The report writes (and overwrites) only its own files
-— the thread pages, ``index.html`` (plus ``index-2.html``... when paginated),
-``compare.html`` and, in the default ``plotlyjs="directory"`` mode, ``plotly.min.js`` —
-each through :func:`discourse.export.atomic_output` (temporary name + rename).  It never
-deletes anything, so unrelated files (and pages of an earlier run) stay.
+Sites: a thread's site is ``site_of(thread)``, by default
+:func:`~discourse.analyze.default_site` (``Thread.site``, else the source's folder); the
+same default for ``report`` and ``compare``.  The comment-section layout is a technical
+detail shown on the thread page (``site_from_layout`` groups by it on request).
+
+Output folder (:mod:`discourse.report.output`): created if needed, locked against a
+concurrent run, and recorded in a manifest.  The report writes only its own files — the
+thread pages (and ``NAME~2.html``... for comment lists longer than
+:data:`~discourse.report.view.LIST_LIMIT`), ``index.html`` (``index-2.html``... when
+paginated), ``compare.html``, ``plotly.min.js`` in the default mode — each through
+:func:`discourse.export.atomic_output`; it never deletes anything and never overwrites a
+file it did not write (unless ``force``).  Problems raise :class:`OutputError`.
 
 ``plotlyjs`` modes:
 
-* ``"directory"`` (default): ``plotly.min.js`` (the copy bundled with the plotly package,
-  no network) is written once into the folder; pages load it with a relative script tag.
-  The folder works offline and can be moved as a whole.
-* ``"inline"``: every page embeds plotly.js (about 5 MB each): single self-contained files.
-* ``"cdn"``: pages load plotly.js from https://cdn.plot.ly — small files, but the charts
-  need network access when the page is opened (they show a notice when it fails).
+* ``"directory"`` (default): ``plotly.min.js`` — the report's partial plotly.js bundle
+  (only the traces it draws; see ``plotly-build/README.md``) — is written once into the
+  folder and loaded by each page's own script.  Works offline; move the folder as a whole.
+* ``"inline"``: every page embeds the bundle (1.3 MB each): single self-contained files.
+* ``"cdn"``: pages load the full plotly.js of the same version from https://cdn.plot.ly —
+  small files, but the charts need network access (they show a notice when it fails).
+
+Charts are drawn when they scroll into view.  Threads of more than
+:data:`~discourse.report.charts.CHART_COMMENTS` comments get aggregated charts.
 
 Page names come from the source file stem, reduced to ``[A-Za-z0-9_.-]`` and made unique
 (``name.html``, ``name-2.html``...; case-insensitively; a stem that is one of the report's
 own names, like ``index``, becomes ``thread-index``).
 
 Each summary row is the thread's :func:`~discourse.analyze.thread_metrics` (keys
-:data:`~discourse.analyze.COLUMNS`, with ``site`` replaced by ``site_of(thread)``) plus
-``page`` (file name), ``summary`` (the sentence of :func:`describe`), ``classified``
-(labelled comments), ``escalations`` (sharply souring replies) and ``article_words``.
+:data:`~discourse.analyze.COLUMNS`, ``site`` from ``site_of``, ``title`` cut to
+:data:`~discourse.report.view.TITLE_CHARS`) plus ``page`` (file name), ``summary`` (the
+text of :func:`describe`), ``escalations`` (sharply souring replies) and ``article_words``.
 
 Large corpora: thread pages do not depend on the corpus size.  The index lists at most
-:data:`~discourse.report.render.INDEX_PAGE_SIZE` (1000) threads per page (``index.html``,
-``index-2.html``... linked by a pager; sorting sorts the page shown).  The comparison page
-charts sites, not threads: at most :data:`~discourse.report.charts.MAX_SITES` (20) site
-groups (smaller sites pooled into "other sites"), box plots computed from quartiles
+:data:`~discourse.report.render.INDEX_PAGE_SIZE` (1000) threads per page.  The comparison
+page charts sites, not threads: at most :data:`~discourse.analyze.sites.MAX_SITES` (20)
+site groups (smaller sites pooled into "other sites"), box plots computed from quartiles
 (individual threads drawn as points only up to ``POINTS_LIMIT`` = 300 threads), the
 size/rebuttal scatter limited to the ``SCATTER_LIMIT`` = 2000 largest threads, and one
 bar per thread only up to ``PER_THREAD_LIMIT`` = 40 threads.
 
-Safety: every page is rendered by jinja2 with autoescape on; document strings reach
-plotly only html-escaped, and chart JSON is embedded with ``<``/``>``/``&`` escaped (see
-:mod:`discourse.report.charts`).  Pages also carry a Content-Security-Policy that only
-allows the report's own scripts (by hash) and plotly.js.
+Safety: every page is rendered by jinja2 with autoescape on (the comment list by
+:func:`~discourse.report.render.comment_items` with :func:`markupsafe.escape`); document
+strings reach plotly only html-escaped, and chart JSON is embedded with ``<``/``>``/``&``
+escaped (see :mod:`discourse.report.charts`).  Pages carry a Content-Security-Policy that
+allows only the report's own inline scripts (by hash) and what they load
+(``'strict-dynamic'``).
 """
 
 from __future__ import annotations
@@ -55,20 +66,24 @@ from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
 
-from discourse.analyze import ensure_sentiment, thread_metrics
+from discourse.analyze import default_site, ensure_sentiment, thread_metrics
 from discourse.model import Thread
-from discourse.report.render import PLOTLYJS_MODES, Renderer, write_text
+from discourse.report.output import OutputError, OutputFolder, describe_os_error
+from discourse.report.render import PLOTLYJS_MODES, Renderer, _plotly_source
 from discourse.report.summary import describe
-from discourse.report.view import ThreadView
+from discourse.report.view import TITLE_CHARS, ThreadView, bound
 
 __all__ = [
     "PLOTLYJS_MODES",
+    "OutputError",
+    "default_site",
     "RenderedThread",
     "ReportSummary",
     "describe",
     "render_thread",
     "renderer_for",
     "site_from_folder",
+    "summary_row",
     "site_from_layout",
     "site_from_regex",
     "write_rendered",
@@ -76,7 +91,11 @@ __all__ = [
 ]
 
 #: Page names the thread pages must never take.
-_RESERVED = re.compile(r"^(index(-\d+)?|compare|plotly\.min)$", re.IGNORECASE)
+_RESERVED = re.compile(r"^(index(-\d+)?|compare|plotly\.min|evaluation)$", re.IGNORECASE)
+#: Placeholder for a thread page's file stem in links between its part pages (written by
+#: the templates, replaced when the page gets its name; "<" never survives autoescaping
+#: of document text, and chart JSON escapes it, so only template links carry it).
+PAGE_TOKEN = "<PAGE>"
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -98,7 +117,8 @@ class ReportSummary:
 
 
 def site_from_layout(thread: Thread) -> str:
-    """The default site key: the comment-section layout, or "no comments"."""
+    """Site key = the comment-section layout, or "no comments" (``--site-from layout``;
+    a technical grouping, not a publication; the default is :func:`default_site`)."""
     return thread.layout or "no comments"
 
 
@@ -153,12 +173,14 @@ def _unique(slug: str, used: set[str]) -> str:
 @dataclass(slots=True)
 class RenderedThread:
     """A thread's page and summary row, rendered (possibly in a worker process) before
-    the writer gives the page its file name."""
+    the writer gives the page its file name.  ``html`` is None for a summary row only
+    (``discourse compare``); ``parts`` are the further pages of a long comment list."""
 
     source: str | None
     warnings: list[str]
     row: dict[str, Any]
-    html: str
+    html: str | None
+    parts: list[str] = field(default_factory=list)
 
 
 @cache
@@ -167,17 +189,37 @@ def renderer_for(plotlyjs: str) -> Renderer:
     return Renderer(plotlyjs)
 
 
-def render_thread(thread: Thread, plotlyjs: str = "directory",
-                  site_of: Callable[[Thread], str] | None = None) -> RenderedThread:
-    """The page of one thread and its summary row (see the module docstring)."""
-    thread = ensure_sentiment(thread)
-    view = ThreadView(thread)
+def _row(thread: Thread, view: ThreadView,
+         site_of: Callable[[Thread], str] | None) -> dict[str, Any]:
     row = thread_metrics(thread, fill_sentiment=False)
-    row.update(site=str((site_of or site_from_layout)(thread)), classified=view.classified,
+    row.update(site=bound(str((site_of or default_site)(thread)), 200),
+               title=bound(thread.title or "", TITLE_CHARS),
                escalations=len(view.escalations()), article_words=len(thread.article.split()))
     row["summary"] = describe(row)
+    return row
+
+
+def summary_row(thread: Thread, site_of: Callable[[Thread], str] | None = None) -> RenderedThread:
+    """The summary row of one thread without its page (what ``discourse compare`` needs)."""
+    thread = ensure_sentiment(thread)
+    view = ThreadView(thread)
+    return RenderedThread(thread.source, thread.warnings, _row(thread, view, site_of), None)
+
+
+def render_thread(thread: Thread, plotlyjs: str = "directory",
+                  site_of: Callable[[Thread], str] | None = None) -> RenderedThread:
+    """The page of one thread and its summary row (see the module docstring).
+
+    ``site_of`` gives the site of the thread (default :func:`default_site`).  Threads of
+    more than :data:`~discourse.report.view.LIST_LIMIT` comments also get part pages
+    (``RenderedThread.parts``)."""
+    thread = ensure_sentiment(thread)
+    view = ThreadView(thread)
+    row = _row(thread, view, site_of)
+    renderer = renderer_for(plotlyjs)
+    parts = [renderer.thread_part(view, row, k) for k in range(2, view.parts + 1)]
     return RenderedThread(thread.source, thread.warnings, row,
-                          renderer_for(plotlyjs).thread_page(view, row))
+                          renderer.thread_page(view, row), parts)
 
 
 def write_report(
@@ -186,15 +228,20 @@ def write_report(
     plotlyjs: str = "directory",
     site_of: Callable[[Thread], str] | None = None,
     progress: Callable[[], None] | None = None,
+    force: bool = False,
 ) -> ReportSummary:
     """Write the HTML report of ``threads`` into ``out_dir``; see the module docstring.
 
-    ``site_of`` groups threads on the comparison page (default: :func:`site_from_layout`;
-    see also :func:`site_from_folder` and :func:`site_from_regex`).  ``progress`` is called
-    once after each thread page is written.
+    ``site_of`` gives each thread's site (default: :func:`default_site`, i.e.
+    ``Thread.site`` or the source's folder; see also :func:`site_from_folder`,
+    :func:`site_from_layout` and :func:`site_from_regex`).  ``progress`` is called once
+    after each thread page is written.  ``force``: overwrite files the report did not
+    write.  Raises :class:`OutputError` (exit status 2 in the CLI) when the folder cannot
+    be used: a file, not writable, full, locked by another run, or holding a file of the
+    same name that the report did not write.
     """
     return write_rendered((render_thread(t, plotlyjs, site_of) for t in threads), out_dir,
-                          plotlyjs, progress)
+                          plotlyjs, progress, force=force)
 
 
 def write_rendered(
@@ -202,30 +249,74 @@ def write_rendered(
     out_dir: str | Path,
     plotlyjs: str = "directory",
     progress: Callable[[], None] | None = None,
+    force: bool = False,
+    compare_only: bool = False,
 ) -> ReportSummary:
     """Write pages rendered by :func:`render_thread` (in order; each gets its file name
-    here), then the index and comparison pages; see :func:`write_report`."""
+    here), then the index and comparison pages; see :func:`write_report`.
+
+    ``compare_only`` (``discourse compare``): write only ``compare.html`` (and
+    plotly.js), from summary rows (:func:`summary_row`); no thread pages, no index.
+    """
     renderer = renderer_for(plotlyjs)  # refuses an unknown mode before any page is rendered
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     summary = ReportSummary()
-    if plotlyjs == "directory":
-        summary.plotlyjs = out / "plotly.min.js"
-        renderer.write_plotlyjs(summary.plotlyjs)
-    used: set[str] = set()
-    for item in rendered:
-        name = _unique(_slug(item.source), used) + ".html"
-        item.row["page"] = name
-        path = out / name
-        write_text(path, item.html)
-        summary.pages.append(path)
-        summary.rows.append(item.row)
-        if progress is not None:
-            progress()
-    for name, text in renderer.index_pages(summary.rows):
-        write_text(out / name, text)
-        summary.index_pages.append(out / name)
-    summary.index = summary.index_pages[0]
-    summary.compare = out / "compare.html"
-    write_text(summary.compare, renderer.compare_page(summary.rows))
+    with OutputFolder(out_dir, force=force) as folder:
+        out = folder.path
+
+        def write(name: str, text: str, own: bytes | None = None) -> Path:
+            path = folder.claim(name, own)
+            try:
+                _write_text(path, text)
+            except OSError as exc:
+                raise OutputError(describe_os_error(path, exc)) from None
+            return path
+
+        def plotly() -> None:
+            if plotlyjs == "directory" and summary.plotlyjs is None:
+                source = _plotly_source()
+                path = out / "plotly.min.js"
+                if not (path.is_file() and path.stat().st_size == len(source.encode())
+                        and path.read_text(encoding="utf-8") == source):
+                    write("plotly.min.js", source, source.encode())
+                else:
+                    folder.claim("plotly.min.js", source.encode())
+                summary.plotlyjs = path
+
+        used: set[str] = set()
+        for item in rendered:
+            if compare_only or item.html is None:
+                summary.rows.append(item.row)
+                continue
+            plotly()
+            stem = _unique(_slug(item.source), used)
+            item.row["page"] = stem + ".html"
+            summary.pages.append(write(stem + ".html", _named(item.html, stem)))
+            for k, part in enumerate(item.parts, start=2):
+                write(f"{stem}~{k}.html", _named(part, stem))
+            summary.rows.append(item.row)
+            if progress is not None:
+                progress()
+        if compare_only:
+            if any(r.get("size") for r in summary.rows):
+                plotly()
+            summary.compare = write("compare.html",
+                                    renderer.compare_page(summary.rows, thread_pages=False))
+            return summary
+        for name, text in renderer.index_pages(summary.rows):
+            summary.index_pages.append(write(name, text))
+        summary.index = summary.index_pages[0]
+        if any(r.get("size") for r in summary.rows):
+            plotly()
+        summary.compare = write("compare.html", renderer.compare_page(summary.rows))
     return summary
+
+
+def _named(html: str, stem: str) -> str:
+    """``html`` with the page-name placeholder replaced by the page's file stem."""
+    return html.replace(PAGE_TOKEN, stem) if PAGE_TOKEN in html else html
+
+
+def _write_text(path: Path, text: str) -> None:
+    from discourse.report.render import write_text
+
+    write_text(path, text)

@@ -34,6 +34,7 @@ from typing import Any
 from markupsafe import Markup
 
 from discourse.analyze import metrics as m
+from discourse.analyze.sites import MAX_SITES, label_counts, site_groups  # noqa: F401
 from discourse.model import LABELS
 from discourse.report.view import (
     ESCALATION_DROP,
@@ -47,25 +48,26 @@ from discourse.report.view import (
 Figure = dict[str, Any]
 
 #: Colour of each label, used by every chart and by the page CSS (keep in sync with
-#: templates/style.css).
+#: templates/style.css).  From the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal
+#: Design"), distinguishable with the common colour-vision deficiencies: agreement blue,
+#: rebuttal vermillion, moderation reddish purple, off-topic grey.
 LABEL_COLORS: dict[str, str] = {
-    "agreement": "#2f9e5f",
-    "rebuttal": "#e4572e",
-    "moderation": "#6c5ce7",
-    "off-topic": "#9aa1a9",
+    "agreement": "#0072B2",
+    "rebuttal": "#D55E00",
+    "moderation": "#CC79A7",
+    "off-topic": "#999999",
     UNLABELLED: "#d3d8de",
-    "other": "#c49a6c",
+    "other": "#E69F00",
 }
+#: Colour of escalating replies in the sentiment chart (Okabe–Ito black).
+ESCALATION_COLOR = "#000000"
 ARTICLE_COLOR = "#334155"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2937"
 GRID = "#eceff3"
-#: Site colours in the comparison charts (cycled).
-SITE_COLORS = ["#2563eb", "#d97706", "#0d9488", "#db2777", "#7c3aed", "#65a30d", "#0891b2",
-               "#b45309", "#4f46e5", "#be123c"]
-
-#: Compare page: at most this many sites get their own bar/box; the rest are pooled.
-MAX_SITES = 20
+#: Site colours in the comparison charts (cycled; Okabe–Ito order, then darker tones).
+SITE_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+               "#000000", "#666666", "#004C7A"]
 #: Compare page: the size-vs-rebuttal scatter shows at most this many threads (largest).
 SCATTER_LIMIT = 2000
 #: Compare page: one label-mix bar per thread only up to this many threads with comments.
@@ -76,6 +78,21 @@ POINTS_LIMIT = 300
 HEATMAP_PEOPLE = 12
 #: Thread page: the reply tree shows this many levels at once (click a cell to zoom in).
 TREE_LEVELS = 8
+#: Thread page: charts draw at most this many comments one by one; larger threads are
+#: drawn aggregated (reply tree cut at a depth, cells standing for whole subthreads; the
+#: unfolding chart without its per-comment strip; a sample of the comments in the
+#: sentiment chart), so the page stays small for any thread.
+CHART_COMMENTS = 2000
+#: Thread page: the reply tree draws at most this many cells (an icicle of thousands of
+#: cells takes seconds to draw and its cells are too thin to read anyway).
+TREE_CELLS = 400
+#: Thread page, threads of more than CHART_COMMENTS comments: the sentiment chart draws
+#: an evenly spaced sample of this many comments, the unfolding chart this many points.
+SAMPLE_POINTS = 1000
+#: Thread page: the sentiment chart marks at most this many escalating replies.
+MAX_ESCALATIONS_DRAWN = 200
+#: Minimum size of text in reply-tree cells (cells too small for it show no text).
+TREE_TEXT_PX = 12
 
 
 @dataclass(slots=True)
@@ -120,11 +137,14 @@ def _axis(**kw: Any) -> dict[str, Any]:
 
 
 def _figure(data: list[dict[str, Any]], height: int, **layout: Any) -> Figure:
+    # The mode bar (zoom, download) stands vertically in the right margin, so it never
+    # covers the legend, which runs along the top from the left.
     base: dict[str, Any] = {
         "template": {"data": {}}, "height": height, "autosize": True,
         "font": {"family": FONT, "size": 12, "color": INK},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-        "margin": {"l": 56, "r": 16, "t": 36, "b": 44},
+        "margin": {"l": 56, "r": 44, "t": 36, "b": 44},
+        "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.85)"},
         "hoverlabel": {"font": {"family": FONT, "size": 12}, "align": "left",
                        "bgcolor": "white", "bordercolor": "#cbd5e1"},
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
@@ -149,9 +169,18 @@ def _alpha(color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def link(v: CommentView) -> str:
+    """Where a click on a comment's mark leads: ``#anchor`` on the thread page, or
+    ``~N#anchor`` for a comment listed on part page N (charts.js turns that into
+    ``NAME~N.html#anchor``)."""
+    return f"#{v.anchor}" if v.part == 1 else f"~{v.part}#{v.anchor}"
+
+
 def comment_hover(v: CommentView, extra: str | None = None) -> str:
     """Hover text of a comment: author, id, label and confidence, depth, first words."""
     conf = f" · {v.confidence} confident" if v.confidence else ""
+    if v.uncertain:
+        conf += " (uncertain)"
     lines = [f"<b>{esc(v.author)}</b> · #{esc(v.id)} · depth {v.depth}",
              f"{esc(v.label)}{conf}"]
     if extra:
@@ -179,51 +208,103 @@ def reply_tree(view: ThreadView) -> Figure:
     needs height proportional to the number of comments and becomes a hairball of edges
     beyond a few hundred.  Cells are coloured by label; hover shows author, label,
     confidence and first words.
+
+    Threads of more than TREE_CELLS comments are cut at the deepest level that keeps at
+    most TREE_CELLS cells (with sizes ``branchvalues="total"``: a cell spans its whole
+    subthread, drawn or not); when even the top level has more, the largest top-level
+    subthreads are drawn and the rest pooled in one grey cell.  Cell text is at
+    least TREE_TEXT_PX pixels (``uniformtext``): cells too small for it show none.
     """
     root = "article"
     while root in view.by_id:
         root += "_"
-    hover = [f"<b>{esc(first_words(view.thread.title, 70))}</b><br>{view.size} comments"]
-    hover += [comment_hover(v) for v in view.views]
-    depth = max((v.depth for v in view.views), default=0) + 2
+    levels = view.levels
+    below = view.below
+    shown = view.views
+    pooled: list[CommentView] = []
+    cut = view.size > TREE_CELLS
+    if cut:
+        per_level = Counter(levels.values())
+        keep, total = -1, 0
+        for level in sorted(per_level):
+            if total + per_level[level] > TREE_CELLS:
+                break
+            total += per_level[level]
+            keep = level
+        if keep >= 0:
+            shown = [v for v in view.views if levels[v.id] <= keep]
+        else:
+            tops = sorted(view.top, key=lambda v: (-below[v.id], v.index))
+            shown, pooled = tops[: TREE_CELLS - 1], tops[TREE_CELLS - 1 :]
+    hover = [f"<b>{esc(first_words(view.thread.title, 70))}</b><br>{view.size:,} comments"]
+    drawn = {v.id for v in shown}
+    for v in shown:
+        extra = None
+        if cut and any(r not in drawn for r in v.replies):
+            extra = f"subthread of {below[v.id] + 1:,} comments (deeper replies not drawn)"
+        hover.append(comment_hover(v, extra))
+    ids = [root] + [v.id for v in shown]
+    parents = [""] + [v.parent if v.parent is not None else root for v in shown]
+    labels = ["Article"] + [esc(first_words(v.author, 24)) for v in shown]
+    colors = [ARTICLE_COLOR] + [color_of(v.key) for v in shown]
+    values = ([view.size] + [below[v.id] + 1 for v in shown]) if cut \
+        else [0] + [1] * len(shown)
+    if pooled:
+        other = "other"
+        while other in view.by_id:
+            other += "_"
+        n = sum(below[v.id] + 1 for v in pooled)
+        ids.append(other)
+        parents.append(root)
+        labels.append(f"{len(pooled):,} smaller subthreads")
+        colors.append(LABEL_COLORS[UNLABELLED])
+        values.append(n)
+        hover.append(f"{len(pooled):,} smaller top-level subthreads ({n:,} comments) "
+                     f"pooled; see the comment list")
+    depth = max(levels.values(), default=0) + 2
     trace = {
-        "type": "icicle", "ids": [root] + [v.id for v in view.views],
-        "parents": [""] + [v.parent if v.parent is not None else root for v in view.views],
-        "labels": ["Article"] + [esc(v.author) for v in view.views],
-        "text": [esc(first_words(view.thread.title, 40))]
-        + [esc(first_words(v.snippet, 48)) for v in view.views],
-        "values": [0] + [1] * view.size, "branchvalues": "remainder",
-        "marker": {"colors": [ARTICLE_COLOR] + [color_of(v.key) for v in view.views],
-                   "line": {"color": "white", "width": 1 if view.size <= 150 else 0.4}},
-        "textinfo": "label+text", "hovertext": hover, "hoverinfo": "text",
+        "type": "icicle", "ids": ids, "parents": parents, "labels": labels,
+        "values": values, "branchvalues": "total" if cut else "remainder",
+        "marker": {"colors": colors,
+                   "line": {"color": "white", "width": 1 if len(shown) <= 150 else 0.4}},
+        "textinfo": "label", "hovertext": hover, "hoverinfo": "text",
         "tiling": {"orientation": "h"}, "pathbar": {"visible": True, "side": "top"},
         "maxdepth": min(depth, TREE_LEVELS), "sort": False, "leaf": {"opacity": 1.0},
-        "insidetextfont": {"color": "white", "size": 11},
-        "outsidetextfont": {"color": "white", "size": 11},
+        "insidetextfont": {"color": "white", "size": 13},
+        "outsidetextfont": {"color": "white", "size": 13},
     }
-    height = max(320, min(900, 18 * view.size + 120))
-    return _figure([trace], height, margin={"l": 4, "r": 4, "t": 30, "b": 4})
+    height = max(320, min(1200, 26 * len(shown) + 120))
+    return _figure([trace], height, margin={"l": 4, "r": 4, "t": 30, "b": 4},
+                   uniformtext={"minsize": TREE_TEXT_PX, "mode": "hide"})
 
 
 def unfolding(view: ThreadView) -> Figure:
     """Labels in reading order (top strip, one cell per comment) and the cumulative
     share of each label among classified comments so far (stacked step areas)."""
     xs = list(range(1, view.size + 1))
-    data: list[dict[str, Any]] = [{
-        "type": "bar", "x": xs, "y": [1] * view.size, "xaxis": "x", "yaxis": "y",
-        "marker": {"color": [color_of(v.key) for v in view.views], "line": {"width": 0}},
-        "hovertext": [comment_hover(v, f"comment {v.index + 1} of {view.size}")
-                      for v in view.views],
-        "hoverinfo": "text", "customdata": [f"#{v.anchor}" for v in view.views],
-        "showlegend": False, "name": "comments"}]
+    data: list[dict[str, Any]] = []
+    big = view.size > CHART_COMMENTS
+    if not big:
+        data.append({
+            "type": "bar", "x": xs, "y": [1] * view.size, "xaxis": "x", "yaxis": "y",
+            "marker": {"color": [color_of(v.key) for v in view.views], "line": {"width": 0}},
+            "hovertext": [comment_hover(v, f"comment {v.index + 1} of {view.size}")
+                          for v in view.views],
+            "hoverinfo": "text", "customdata": [link(v) for v in view.views],
+            "showlegend": False, "name": "comments"})
     counts: Counter[str] = Counter()
     series: dict[str, list[float]] = {k: [] for k in view.label_counts() if k != UNLABELLED}
+    step = 1 if not big else max(1, -(-view.size // SAMPLE_POINTS))  # one point every step
     for v in view.views:
         if v.comment.label is not None:
             counts[v.label] += 1
+        if (v.index + 1) % step and v.index + 1 != view.size:
+            continue
         total = sum(counts.values())
         for k in series:
             series[k].append(100 * counts[k] / total if total else 0.0)
+    if step > 1:
+        xs = [x for x in xs if x % step == 0 or x == view.size]
     edges = [x - 0.5 for x in xs] + [view.size + 0.5]
     for k, ys in series.items():
         color = _label_color(k)
@@ -245,7 +326,7 @@ def unfolding(view: ThreadView) -> Figure:
                     title={"text": "comment number (reading order)"}, tickformat="d",
                     dtick=None if view.size > 12 else 1),
         yaxis=_axis(domain=[0.85, 1.0], visible=False, fixedrange=True),
-        yaxis2=_axis(domain=[0.0, 0.8], range=[0, 100],
+        yaxis2=_axis(domain=[0.0, 1.0 if big else 0.8], range=[0, 100],
                      title={"text": "cumulative share (%)"}))
 
 
@@ -288,13 +369,15 @@ def sentiment_branches(view: ThreadView) -> Figure:
         for rank, v in enumerate(col):
             xs[v.id] = d + (0.6 * (rank / (len(col) - 1) - 0.5) if len(col) > 1 else 0.0)
     ys = {v.id: (v.sentiment or 0.0) for v in view.views}
-    escalations = view.escalations()
+    escalations = view.escalations()[:MAX_ESCALATIONS_DRAWN]
     hot = {e.child.id for e in escalations}
+    step = 1 if view.size <= CHART_COMMENTS else max(1, -(-view.size // SAMPLE_POINTS))
+    drawn = view.views[::step] if step > 1 else view.views
     calm_x: list[float | None] = []
     calm_y: list[float | None] = []
     hot_x: list[float | None] = []
     hot_y: list[float | None] = []
-    for v in view.views:
+    for v in drawn:
         if v.parent is None:
             continue
         bx, by = (hot_x, hot_y) if v.id in hot else (calm_x, calm_y)
@@ -306,7 +389,7 @@ def sentiment_branches(view: ThreadView) -> Figure:
         "line": {"color": "#c5ccd6", "width": 1}, "name": "reply"}]
     if hot_x:
         data.append({"type": "scatter", "x": hot_x, "y": hot_y, "mode": "lines",
-                     "hoverinfo": "skip", "line": {"color": "#dc2626", "width": 2.5},
+                     "hoverinfo": "skip", "line": {"color": ESCALATION_COLOR, "width": 2.5},
                      "name": f"escalation (drop ≥ {ESCALATION_DROP:.1f})"})
     depths = sorted(columns)
     means = [sum(ys[v.id] for v in columns[d]) / len(columns[d]) for d in depths]
@@ -318,7 +401,7 @@ def sentiment_branches(view: ThreadView) -> Figure:
                       for d, mean in zip(depths, means, strict=True)],
         "hoverinfo": "text"})
     for k in view.label_counts():
-        group = [v for v in view.views if v.label == k]
+        group = [v for v in drawn if v.label == k]
         if not group:
             continue
         data.append({
@@ -327,18 +410,18 @@ def sentiment_branches(view: ThreadView) -> Figure:
             "marker": {"color": color_of(group[0].key), "size": dot,
                        "line": {"color": "white", "width": 1}},
             "hovertext": [comment_hover(v, f"sentiment {ys[v.id]:+.2f}") for v in group],
-            "hoverinfo": "text", "customdata": [f"#{v.anchor}" for v in group]})
+            "hoverinfo": "text", "customdata": [link(v) for v in group]})
     if escalations:
         data.append({
             "type": "scatter", "x": [xs[e.child.id] for e in escalations],
             "y": [ys[e.child.id] for e in escalations], "mode": "markers",
             "name": "escalating reply",
-            "marker": {"symbol": "circle-open", "size": 16, "color": "#dc2626",
+            "marker": {"symbol": "circle-open", "size": 16, "color": ESCALATION_COLOR,
                        "line": {"width": 2}},
             "hovertext": [comment_hover(e.child, f"sentiment {e.parent.sentiment:+.2f} → "
                                                  f"{e.child.sentiment:+.2f}")
                           for e in escalations],
-            "hoverinfo": "text", "customdata": [f"#{e.child.anchor}" for e in escalations]})
+            "hoverinfo": "text", "customdata": [link(e.child) for e in escalations]})
     return _figure(
         data, 400,
         xaxis=_axis(title={"text": "depth (0 = answers the article)"}, dtick=1,
@@ -349,9 +432,9 @@ def sentiment_branches(view: ThreadView) -> Figure:
 def reply_heatmap(view: ThreadView) -> Figure | None:
     """Participants × participants: who replies to whom, coloured by agreements minus
     rebuttals (green = friendly, red = hostile), cell text = number of replies.
-    None when no named participant answers another."""
+    None when fewer than two (replier, replied-to) pairs of named participants exist."""
     graph = m.reply_graph(view.thread)
-    if not graph:
+    if len(graph) < 2:  # one cell says no more than the sentence the page shows instead
         return None
     involvement: Counter[str] = Counter()
     for (a, b), cell in graph.items():
@@ -420,34 +503,10 @@ def active_participants(view: ThreadView, n: int = 10) -> Figure | None:
 # == index and compare pages ============================================================
 
 
-def label_counts(row: Mapping[str, Any]) -> dict[str, float]:
-    """Label -> number of comments of a metrics row (share × classified comments)."""
-    classified = row.get("classified") or 0
-    out = {}
-    for label in LABELS:
-        share = row.get(f"share_{label.replace('-', '_')}")
-        out[label] = (share or 0.0) * classified
-    return out
-
-
 def moderation_rate(row: Mapping[str, Any]) -> float | None:
+    """Moderation count / comments of one thread (None without comments)."""
     size = row.get("size") or 0
     return (row.get("moderation_count") or 0) / size if size else None
-
-
-def site_groups(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
-    """Site -> rows, largest sites first; beyond MAX_SITES the rest are pooled under
-    "other sites (N)"."""
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(str(row.get("site")), []).append(row)
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    if len(ordered) <= MAX_SITES:
-        return dict(ordered)
-    head = dict(ordered[: MAX_SITES - 1])
-    rest = [r for _, rs in ordered[MAX_SITES - 1 :] for r in rs]
-    head[f"other sites ({len(ordered) - MAX_SITES + 1})"] = rest
-    return head
 
 
 def site_label_mix(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figure:
@@ -460,6 +519,7 @@ def site_label_mix(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figure:
     rows_y = list(range(len(sites)))
     data = []
     for label in LABELS:
+        # the same pooled shares as the site table (discourse.analyze.sites)
         shares = [totals[s][label] / (sum(totals[s].values()) or 1) for s in sites]
         data.append({
             "type": "bar", "y": rows_y, "x": [100 * x for x in shares], "orientation": "h",
@@ -480,7 +540,7 @@ SHAPE_PANELS: list[tuple[str, str]] = [
     ("size", "size"), ("max_depth", "max depth"), ("width", "width"), ("h_index", "h-index"),
     ("wiener_index", "Wiener index"), ("share_rebuttal", "rebuttal share"),
     ("escalation_slope", "escalation slope"), ("participation_gini", "participation Gini"),
-    ("moderation_rate", "moderation rate"),
+    ("moderation_rate", "moderation rate per thread"),
 ]
 
 

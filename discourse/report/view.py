@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from discourse.analyze import metrics as m
+from discourse.analyze.metrics import UNCERTAIN_BELOW, is_uncertain  # noqa: F401
 from discourse.model import LABELS, Comment, Thread
 
 #: Label used for comments the classifier has not labelled (yet).
@@ -28,6 +29,11 @@ ESCALATION_DROP = 0.4
 MAX_NEST = 10
 #: Characters of the article shown as its summary.
 ARTICLE_SUMMARY_CHARS = 600
+#: A thread page lists at most this many comments; longer threads continue on part pages
+#: (``NAME~2.html``, ``NAME~3.html``...) of this many comments each, in document order.
+LIST_LIMIT = 2000
+#: Titles are shown up to this many characters (a 50 MB first line stays a long title).
+TITLE_CHARS = 300
 
 _ANCHOR_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -41,13 +47,19 @@ def label_key(label: str | None) -> str:
 
 def first_words(text: str, limit: int = 90) -> str:
     """The start of ``text`` on one line, cut at a word boundary with an ellipsis."""
-    flat = " ".join((text or "").split())
+    text = text or ""
+    flat = " ".join(text[: 8 * limit + 64].split())
     if len(flat) <= limit:
-        return flat
+        return flat + ("…" if len(text) > 8 * limit + 64 else "")
     cut = flat[:limit]
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:.") + "…"
+
+
+def bound(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def summary_text(text: str, limit: int = ARTICLE_SUMMARY_CHARS) -> str:
@@ -81,6 +93,21 @@ class CommentView:
     key: str  # CSS-safe label key (see label_key)
     snippet: str  # first words, one line
     replies: list[str] = field(default_factory=list)  # ids of direct replies
+    part: int = 1  # page part (1 = the thread page) that lists this comment
+
+    @property
+    def uncertain(self) -> bool:
+        """Labelled with a confidence below :data:`UNCERTAIN_BELOW`."""
+        return is_uncertain(self.comment)
+
+    @property
+    def href(self) -> str:
+        """Link target of the comment from any part page of its thread: the anchor on
+        the thread page, or ``<PAGE>~N.html#anchor`` (``<PAGE>`` is replaced by the page's
+        file stem when the page is written; see :mod:`discourse.report`)."""
+        if self.part == 1:
+            return f"<PAGE>.html#{self.anchor}"
+        return f"<PAGE>~{self.part}.html#{self.anchor}"
 
     @property
     def id(self) -> str:
@@ -149,7 +176,32 @@ class ThreadView:
         for v in self.views:
             if v.parent is not None:
                 self.by_id[v.parent].replies.append(v.id)
+            v.part = v.index // LIST_LIMIT + 1
         self.top = [v for v in self.views if v.parent is None]
+
+    @property
+    def parts(self) -> int:
+        """Number of pages the comment list takes (1 up to LIST_LIMIT comments)."""
+        return max(1, (len(self.views) + LIST_LIMIT - 1) // LIST_LIMIT)
+
+    def part_views(self, part: int) -> list[CommentView]:
+        """The comments listed on page ``part`` (1-based), in document order."""
+        return self.views[(part - 1) * LIST_LIMIT : part * LIST_LIMIT]
+
+    @property
+    def title(self) -> str:
+        """The title cut to TITLE_CHARS characters (an ellipsis marks a cut)."""
+        return bound(self.thread.title or "", TITLE_CHARS) or "(untitled)"
+
+    @property
+    def uncertain(self) -> int:
+        return sum(1 for v in self.views if v.uncertain)
+
+    @cached_property
+    def authors(self) -> list[str]:
+        """Named authors, most comments first (ties by name), for the author filter."""
+        counts = Counter(v.comment.author for v in self.views if v.comment.author)
+        return [a for a, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     # -- basic figures ---------------------------------------------------------------------
     @property
@@ -235,24 +287,40 @@ class ThreadView:
         return out
 
     # -- comment list ------------------------------------------------------------------------
-    def list_items(self) -> list[ListItem]:
-        """The nested comment list flattened into open/close steps (no recursion, so any
-        depth renders; nesting stops at MAX_NEST)."""
+    def list_items(self, part: int = 1) -> list[ListItem]:
+        """The nested comment list of page ``part`` flattened into open/close steps (no
+        recursion, so any depth renders; nesting stops at MAX_NEST).  On a part page, a
+        comment whose parent is listed on another page starts a tree of its own (with an
+        "in reply to" link)."""
         items: list[ListItem] = []
+        listed = self.part_views(part)
+        here = {v.id for v in listed}
+        tops = [v for v in listed if v.parent is None or v.parent not in here]
         # Iterative depth-first walk: (view, level) with explicit close markers.
-        stack: list[tuple[CommentView | None, int]] = [(v, 0) for v in reversed(self.top)]
+        stack: list[tuple[CommentView | None, int]] = [(v, 0) for v in reversed(tops)]
         while stack:
             view, level = stack.pop()
             if view is None:
                 items.append(ListItem())
                 continue
-            kids = [self.by_id[i] for i in view.replies]
+            kids = [self.by_id[i] for i in view.replies if i in here]
             nest = bool(kids) and level < MAX_NEST
-            items.append(ListItem(view=view, nested=nest, flat_reply=level > MAX_NEST))
+            elsewhere = level == 0 and view.parent is not None
+            items.append(ListItem(view=view, nested=nest,
+                                  flat_reply=level > MAX_NEST or elsewhere))
             if nest:
                 stack.append((None, level))
             stack.extend((k, level + 1) for k in reversed(kids))
         return items
+
+    @cached_property
+    def levels(self) -> dict[str, int]:
+        """Comment id -> level in the tree as drawn (0 = answers the article; differs
+        from ``depth`` only for orphans and comments caught in a parent cycle)."""
+        levels: dict[str, int] = {}
+        for v in self._top_down():
+            levels[v.id] = 0 if v.parent is None else levels[v.parent] + 1
+        return levels
 
     @cached_property
     def below(self) -> dict[str, int]:
