@@ -1,0 +1,373 @@
+"""Reddit: API responses and Pushshift/Arctic-Shift NDJSON dumps.
+
+**API response** (:func:`read_api`): what ``https://www.reddit.com/comments/<id>.json``
+returns — a two-element array ``[post listing, comment listing]`` whose comments
+(``kind: "t1"``) nest through ``data.replies`` (a Listing, or ``""`` when there are none);
+a bare comment listing is read too.  The post (``kind: "t3"``) gives ``title``,
+``selftext`` (the article; a link post's URL when it has none), ``subreddit``
+(``Thread.site = "reddit.com/r/<sub>"``), ``id`` (``Thread.thread_id``), ``permalink``
+(``Thread.url``) and ``created_utc`` (``Thread.published``).  ``kind: "more"`` stubs are
+comments Reddit did not send: their ``count`` is summed into ``Thread.missing`` and a
+warning ("N comments not loaded (more stubs)").  Comments whose body is ``[deleted]`` or
+``[removed]`` stay as placeholders (``status``, empty text, author ``None`` when
+``[deleted]``) so their replies keep their place.  Bodies and titles are HTML-unescaped
+(the API escapes ``& < >`` unless asked for ``raw_json=1``); markdown is kept as written.
+Siblings keep the order of the response (the order Reddit displayed).
+
+**NDJSON dump** (:func:`read_ndjson`): one JSON object per line, as Pushshift and
+Arctic Shift publish them (``RC_2019-04.zst``, ``<subreddit>_comments.zst``): comments
+carry ``link_id`` (``t3_<post>``) and ``parent_id`` (``t1_<comment>`` or ``t3_<post>`` for a
+top-level comment).  Any number of threads per file, in any interleaving (dumps are
+ordered by time, not thread), gzip- or zstd-compressed or not.  The file is streamed
+(:meth:`Document.lines`) and grouped by ``link_id`` through
+:class:`~discourse.read.structured.Grouper`, which spills to an SQLite file in a
+temporary folder once :data:`SPILL_BOUND` comments are buffered, so a multi-GB dump runs
+in flat memory; threads are then yielded one at a time, in order of their first comment,
+siblings ordered by ``created_utc`` (ties: file order).
+
+*Submissions* (posts: ``title``, ``selftext``, ``url``, no ``link_id``) give each
+thread its title and article.  They are taken from (1) the same file, interleaved with the
+comments in any order, and (2) **a submissions dump beside the comments file**, found by
+its name: the comments file's name with ``RC_`` → ``RS_`` or ``comments`` →
+``submissions``/``posts`` (``RC_2019-04.zst`` + ``RS_2019-04.zst``,
+``nfl_comments.zst`` + ``nfl_submissions.zst``), any compression.  Only the submissions of
+threads that have comments are kept (streamed, same memory bound).  A file holding only
+submissions yields no threads (it is read for its comments dump; ``--explain`` says so).
+A thread whose submission is found nowhere gets an empty title and article and a warning.
+
+Lines that are JSON but neither a comment nor a submission are counted in a warning on the
+first thread; malformed JSON stops the read with ``line L, column C: invalid JSON (…)``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from discourse.model import Thread
+from discourse.read.assemble import Post, assemble
+from discourse.read.source import Document
+from discourse.read.structured import (
+    SPILL_BOUND,
+    Grouper,
+    epoch_iso,
+    json_line,
+    load_json,
+    unknown_json,
+)
+from discourse.read.targets import attach_quotes_and_targets
+
+__all__ = ["SPILL_BOUND", "read_api", "read_ndjson", "submissions_beside"]
+
+REDDIT = "https://www.reddit.com"
+_PLACEHOLDERS = {"[deleted]": "deleted", "[removed]": "removed"}
+
+
+def _unescape(value: object) -> str:
+    return html.unescape(value) if isinstance(value, str) else ""
+
+
+def _strip_prefix(value: object) -> str | None:
+    """``t1_abc`` -> ``abc`` (None for absent/empty)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value[:1] == "t" and value[2:3] == "_" and value[1:2].isdigit():
+        return value[3:]
+    return value
+
+
+def _site(sub: object) -> str | None:
+    return f"reddit.com/r/{sub}" if isinstance(sub, str) and sub else None
+
+
+def _link(permalink: object) -> str | None:
+    if not isinstance(permalink, str) or not permalink:
+        return None
+    return permalink if permalink.startswith("http") else REDDIT + permalink
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _comment_post(data: dict[str, Any], parent: str | None, order: object = None) -> Post:
+    body = data.get("body")
+    status = _PLACEHOLDERS.get(body) if isinstance(body, str) else None
+    author = data.get("author")
+    if not isinstance(author, str) or author == "[deleted]":
+        author = None
+    key = str(data.get("id") or _strip_prefix(data.get("name")) or "")
+    return Post(key=key, parent=parent, text="" if status else _unescape(body).strip(),
+                author=author, timestamp=epoch_iso(data.get("created_utc")),
+                score=_int(data.get("score")), permalink=_link(data.get("permalink")),
+                status=status, platform_id=key or None, order=order)
+
+
+def _article(post: dict[str, Any]) -> str:
+    text = _unescape(post.get("selftext")).strip()
+    if text in _PLACEHOLDERS:
+        return ""
+    if not text and not post.get("is_self", False):
+        url = post.get("url")
+        if isinstance(url, str) and url and "/comments/" not in url:
+            return html.unescape(url)
+    return text
+
+
+def _thread_from_post(post: dict[str, Any] | None, fmt: str) -> Thread:
+    post = post or {}
+    return Thread(source=None, layout=None, title=_unescape(post.get("title")).strip(),
+                  article=_article(post), site=_site(post.get("subreddit")),
+                  url=_link(post.get("permalink")), published=epoch_iso(post.get("created_utc")),
+                  format=fmt, thread_id=str(post["id"]) if post.get("id") else None)
+
+
+# -- API responses --------------------------------------------------------------------
+
+def _listing_children(obj: object) -> list[Any] | None:
+    if isinstance(obj, dict) and obj.get("kind") == "Listing" and isinstance(obj.get("data"), dict):
+        children = obj["data"].get("children")
+        return children if isinstance(children, list) else []
+    return None
+
+
+def read_api(doc: Document) -> Iterator[Thread]:
+    """The thread of one Reddit ``/comments/<id>.json`` response (see the module docs).
+
+    Accepts ``[post listing, comment listing]`` or a bare comment listing.  Raises
+    :class:`InputError` for malformed JSON (line, column) or another shape (the supported
+    shapes listed).
+    """
+    data = load_json(doc)
+    post: dict[str, Any] | None = None
+    if isinstance(data, list) and len(data) == 2 and _listing_children(data[0]) is not None \
+            and _listing_children(data[1]) is not None:
+        posts = [c.get("data") for c in _listing_children(data[0]) or []
+                 if isinstance(c, dict) and c.get("kind") == "t3"]
+        post = posts[0] if posts and isinstance(posts[0], dict) else None
+        comments = _listing_children(data[1]) or []
+    elif _listing_children(data) is not None:
+        children = _listing_children(data) or []
+        kinds = {c.get("kind") for c in children if isinstance(c, dict)}
+        if kinds == {"t3"}:
+            post, comments = children[0].get("data"), []
+        else:
+            comments = children
+    else:
+        raise unknown_json(doc, "not a Reddit Listing or [post, comments] pair")
+    thread = _thread_from_post(post, "reddit-json")
+    posts_out: list[Post] = []
+    missing = stubs = continued = 0
+    # Depth-first, iteratively: (children list, parent key) frames.
+    stack: list[tuple[list[Any], int, str | None]] = [(comments, 0, None)]
+    while stack:
+        children, i, parent = stack.pop()
+        if i >= len(children):
+            continue
+        stack.append((children, i + 1, parent))
+        child = children[i]
+        if not isinstance(child, dict) or not isinstance(child.get("data"), dict):
+            continue
+        kind, cdata = child.get("kind"), child["data"]
+        if kind == "more":
+            count = _int(cdata.get("count")) or 0
+            if count == 0 and not cdata.get("children"):
+                continued += 1
+            missing += count
+            stubs += 1
+            continue
+        if kind != "t1":
+            continue
+        p = _comment_post(cdata, parent)
+        posts_out.append(p)
+        if thread.thread_id is None:
+            thread.thread_id = _strip_prefix(cdata.get("link_id"))
+        if thread.site is None:
+            thread.site = _site(cdata.get("subreddit"))
+        replies = _listing_children(cdata.get("replies"))
+        if replies:
+            stack.append((replies, 0, p.key))
+    if post is None:
+        thread.warnings.append("no post in this response (a bare comment listing); title "
+                               "and article unknown")
+        if thread.thread_id and thread.site:
+            sub = thread.site.rsplit("/", 1)[1]
+            thread.url = f"{REDDIT}/r/{sub}/comments/{thread.thread_id}/"
+    thread.comments = assemble(posts_out, thread.warnings)
+    if stubs:
+        thread.missing = missing
+        thread.warnings.append(f"{missing} comments not loaded (more stubs)")
+    if continued:
+        thread.warnings.append(f"{continued} reply chain(s) continue on another page "
+                               f"(\"continue this thread\"); not loaded")
+    _placeholder_warning(thread)
+    attach_quotes_and_targets(thread)
+    if doc.explaining:
+        doc.explain.append(f"reddit: {len(thread.comments)} comments, {stubs} more stub(s) "
+                           f"holding {missing}")
+    yield thread
+
+
+def _placeholder_warning(thread: Thread) -> None:
+    for status in ("deleted", "removed"):
+        n = sum(c.status == status for c in thread.comments)
+        if n:
+            thread.warnings.append(f"{n} {status} comment(s) kept as placeholders "
+                                   f"(status {status!r}, no text)")
+
+
+# -- NDJSON dumps ---------------------------------------------------------------------
+
+_SIBLINGS = ((re.compile(r"^RC_"), "RS_"), (re.compile(r"comments", re.I), "submissions"),
+             (re.compile(r"comments", re.I), "posts"))
+
+
+def submissions_beside(path: Path) -> Path | None:
+    """The submissions dump next to comments dump ``path`` (see the module docs), or None.
+    Tries the same compression suffixes (none, ``.gz``, ``.zst``) as well."""
+    name = path.name
+    if not path.is_file():
+        return None
+    for pattern, repl in _SIBLINGS:
+        if not pattern.search(name):
+            continue
+        other = pattern.sub(repl, name, count=1)
+        stem = re.sub(r"\.(gz|zst|zstd)$", "", other, flags=re.I)
+        for candidate in (other, stem, stem + ".zst", stem + ".gz"):
+            p = path.with_name(candidate)
+            if p != path and p.is_file():
+                return p
+    return None
+
+
+def _is_submission(rec: dict[str, Any]) -> bool:
+    if "link_id" in rec or "body" in rec:
+        return False
+    name = rec.get("name")
+    return ("title" in rec and "id" in rec) or (isinstance(name, str) and name.startswith("t3_"))
+
+
+_KEEP = ("id", "name", "parent_id", "body", "author", "created_utc", "score", "permalink")
+_KEEP_POST = ("id", "title", "selftext", "subreddit", "permalink", "url", "is_self",
+              "created_utc", "num_comments")
+
+
+def read_ndjson(doc: Document, spill_bound: int = SPILL_BOUND,
+                submissions: Path | None | bool = True) -> Iterator[Thread]:
+    """Threads of a Reddit NDJSON dump, one at a time, in flat memory (see the module
+    docs).  ``spill_bound``: comments buffered before grouping spills to disk;
+    ``submissions``: a submissions dump path, ``True`` to look beside the file, ``False``
+    for none.  Raises :class:`InputError` (malformed JSON: line and column)."""
+    other = 0
+    stats = {"comments": 0, "submissions": 0}
+    with Grouper(spill_bound) as groups:
+        subreddit: dict[str, str] = {}
+        for number, line in doc.lines():
+            if not line.strip():
+                continue
+            rec = json_line(doc, number, line)
+            if not isinstance(rec, dict):
+                other += 1
+                continue
+            if "link_id" in rec and "parent_id" in rec:
+                link = _strip_prefix(rec.get("link_id"))
+                if not link:
+                    other += 1
+                    continue
+                stats["comments"] += 1
+                slim = {k: rec[k] for k in _KEEP if k in rec}
+                slim["_line"] = number
+                groups.add(link, slim)
+                sub = rec.get("subreddit")
+                if isinstance(sub, str) and link not in subreddit:
+                    subreddit[link] = sub
+            elif _is_submission(rec):
+                stats["submissions"] += 1
+                pid = str(rec.get("id") or _strip_prefix(rec.get("name")))
+                groups.put_side(pid, {k: rec[k] for k in _KEEP_POST if k in rec})
+            else:
+                other += 1
+        if other and not stats["comments"] and not stats["submissions"]:
+            raise unknown_json(doc, f"{other} JSON line(s), none a Reddit comment or "
+                                    f"submission")
+        links = set(subreddit) | set(groups.keys())
+        beside = None
+        if submissions is True:
+            beside = submissions_beside(doc.path) if not doc.is_folder else None
+        elif isinstance(submissions, Path):
+            beside = submissions
+        if beside is not None and links:
+            found = _read_submissions(Document.at(beside, doc.max_bytes), links, groups)
+            if doc.explaining:
+                doc.explain.append(f"reddit-ndjson: submissions from {beside.name} "
+                                   f"({found} of {len(links)} threads)")
+        if doc.explaining:
+            doc.explain.append(f"reddit-ndjson: {stats['comments']} comments, "
+                               f"{stats['submissions']} submissions, {len(links)} threads"
+                               + (", grouped through a disk spill" if groups.spilled else ""))
+            if not links and stats["submissions"]:
+                doc.explain.append("reddit-ndjson: submissions only; they give titles to "
+                                   "the comments dump beside this file")
+        first = True
+        for link, records in groups.groups():
+            post = groups.get_side(link)
+            thread = _thread_from_post(post, "reddit-ndjson")
+            thread.thread_id = link
+            sub = subreddit.get(link)
+            if thread.site is None and sub:
+                thread.site = _site(sub)
+            if thread.url is None and sub:
+                thread.url = f"{REDDIT}/r/{sub}/comments/{link}/"
+            if post is None:
+                thread.warnings.append(f"no submission for t3_{link} in this file or a "
+                                       f"submissions dump beside it; title and article unknown")
+            posts = []
+            for rec in records:
+                parent = rec.get("parent_id")
+                parent_key = None
+                if isinstance(parent, str) and not parent.startswith("t3_"):
+                    parent_key = _strip_prefix(parent)
+                p = _comment_post(rec, parent_key, order=_order(rec.get("created_utc")))
+                p.line = rec.get("_line")
+                if p.permalink is None and sub:
+                    p.permalink = f"{REDDIT}/r/{sub}/comments/{link}/_/{p.key}/"
+                posts.append(p)
+            thread.comments = assemble(posts, thread.warnings, sort_siblings=True)
+            _placeholder_warning(thread)
+            if first and other:
+                thread.warnings.append(f"{other} line(s) of this file are neither Reddit "
+                                       f"comments nor submissions; skipped")
+            first = False
+            attach_quotes_and_targets(thread)
+            yield thread
+
+
+def _order(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _read_submissions(doc: Document, links: set[str], groups: Grouper) -> int:
+    found = 0
+    for number, line in doc.lines():
+        if not line.strip():
+            continue
+        rec = json_line(doc, number, line)
+        if isinstance(rec, dict) and _is_submission(rec):
+            pid = str(rec.get("id") or _strip_prefix(rec.get("name")))
+            if pid in links:
+                found += 1
+                groups.put_side(pid, {k: rec[k] for k in _KEEP_POST if k in rec})
+    return found
+

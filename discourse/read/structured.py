@@ -1,0 +1,366 @@
+"""Helpers shared by the readers of platform exports and dumps (Reddit, Hacker News,
+Disqus, WordPress, ConvoKit): JSON and XML parsing with one-line errors, timestamps,
+HTML fragments to plain text, and grouping a time-ordered stream by thread in bounded
+memory (:class:`Grouper`, an on-disk spill in SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from discourse.errors import InputError
+from discourse.read.detect import SUPPORTED_JSON, SUPPORTED_XML
+from discourse.read.source import Document
+
+__all__ = ["Grouper", "epoch_iso", "html_to_text", "load_json", "parse_xml", "unknown_json",
+           "unknown_xml"]
+
+
+def load_json(doc: Document, data: bytes | None = None) -> Any:
+    """The whole document parsed with orjson.  Raises :class:`InputError` naming line and
+    column for malformed JSON (``line L, column C: invalid JSON (reason)``)."""
+    if data is None:
+        data = doc.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(doc.source, f"line {exc.lineno}, column {exc.colno}: invalid JSON "
+                                     f"({exc.msg})") from None
+
+
+def json_line(doc: Document, number: int, line: bytes) -> Any:
+    """One NDJSON line parsed; malformed JSON raises :class:`InputError` with the file's
+    line number and the column within the line."""
+    try:
+        return orjson.loads(line.rstrip(b"\r\n"))
+    except orjson.JSONDecodeError as exc:
+        raise InputError(doc.source, f"line {number}, column {exc.colno}: invalid JSON "
+                                     f"({exc.msg})") from None
+
+
+def unknown_json(doc: Document, what: str) -> InputError:
+    """The one-line error for a JSON document of a shape no reader knows."""
+    return InputError(doc.source, f"JSON document of an unknown shape ({what}); supported: "
+                                  f"{SUPPORTED_JSON}")
+
+
+def unknown_xml(doc: Document, root: str) -> InputError:
+    """The one-line error for an XML document whose root no reader knows."""
+    return InputError(doc.source, f"XML document of an unknown shape (root <{root}>); "
+                                  f"supported: {SUPPORTED_XML}")
+
+
+def parse_xml(doc: Document):
+    """The document's XML root element (lxml), parsed safely: no external entities or DTDs
+    are fetched or expanded (``resolve_entities=False``, ``no_network=True``,
+    ``load_dtd=False``), ``huge_tree`` off (libxml2's depth and size limits stay on).
+    Raises :class:`InputError` with line and column for malformed XML."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True,
+                             recover=False)
+    data = doc.read_bytes()
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno, 0)
+        message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc)).strip()
+        raise InputError(doc.source, f"line {line}, column {column}: invalid XML "
+                                     f"({message})") from None
+    if root is None:
+        raise InputError(doc.source, "line 1, column 1: invalid XML (no root element)")
+    dtd = root.getroottree().docinfo.internalDTD
+    entities = list(dtd.iterentities()) if dtd is not None else []
+    if entities:
+        at = data.find(b"<!ENTITY")
+        line = data.count(b"\n", 0, at) + 1 if at >= 0 else 1
+        kind = "external " if entities[0].system_url else ""
+        raise InputError(doc.source, f"line {line}: XML declares {kind}entity "
+                                     f"{entities[0].name!r}; refused (entities are never "
+                                     f"expanded or fetched)")
+    return root
+
+
+def local(tag: object) -> str:
+    """An lxml tag without its namespace (``{http://disqus.com}post`` -> ``post``)."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def epoch_iso(value: object) -> str | None:
+    """Unix seconds (int, float or numeric string) as ISO 8601 UTC (``…Z``); None when
+    absent or not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+        stamp = datetime.fromtimestamp(seconds, UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    text = stamp.isoformat(timespec="seconds" if seconds == int(seconds) else "milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def iso_utc(value: str | None) -> str | None:
+    """An ISO 8601 / RFC 3339 string normalised to UTC ``…Z`` when it carries a zone;
+    left as written (stripped) when it has none; None when empty."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if stamp.tzinfo is None:
+        return stamp.isoformat()
+    return stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# -- HTML fragments -------------------------------------------------------------------
+
+_BLOCKS = frozenset({"p", "div", "blockquote", "pre", "li", "ul", "ol", "h1", "h2", "h3",
+                     "h4", "h5", "h6", "table", "tr", "section", "article", "dl", "dd", "dt",
+                     "hr", "figure", "header", "footer"})
+_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def html_to_text(fragment: str | None, keep_newlines: bool = False) -> str:
+    """Plain text of an HTML fragment (a comment body): block elements (``<p>``, ``<div>``,
+    ``<blockquote>``, …) become paragraphs separated by a blank line, ``<br>`` a line
+    break, blockquote lines are prefixed ``> `` (so quote detection sees them), ``<pre>``
+    keeps its whitespace, entities are decoded, tags dropped, link text kept.
+
+    Whitespace collapses as in HTML, except with ``keep_newlines`` (WordPress comments,
+    whose line breaks are shown: one newline is a line break, two a paragraph).  Parsed
+    with lxml's HTML parser (never fetches anything); no recursion, so any depth works.
+    """
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return _finish_plain(fragment, keep_newlines)
+    from lxml import etree, html
+
+    try:
+        root = html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _finish_plain(fragment, keep_newlines)
+    # Paragraphs as lists of pieces; quote depth per paragraph.
+    paragraphs: list[tuple[int, list[str], bool]] = []
+    current: list[str] = []
+    quote = pre = 0
+
+    def brk() -> None:
+        nonlocal current
+        if current and "".join(current).strip():
+            paragraphs.append((quote, current, pre > 0))
+        current = []
+
+    def add(text: str | None) -> None:
+        if text:
+            current.append(text if pre or keep_newlines else _SPACE.sub(" ", text))
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCKS:
+                brk()
+                if tag == "blockquote":
+                    quote += 1
+                elif tag == "pre":
+                    pre += 1
+            elif tag == "br":
+                current.append("\n")
+            if tag not in ("script", "style"):
+                add(el.text)
+        else:
+            if tag in _BLOCKS:
+                brk()
+                if tag == "blockquote":
+                    quote -= 1
+                elif tag == "pre":
+                    pre -= 1
+            if el is not root:
+                add(el.tail)
+    brk()
+    out: list[str] = []
+    for depth, pieces, is_pre in paragraphs:
+        text = "".join(pieces)
+        body = text.strip("\n") if is_pre else _finish_plain(text, keep_newlines, False)
+        if not body:
+            continue
+        if depth:
+            body = "\n".join("> " * depth + line if line else ">" * depth
+                             for line in body.split("\n"))
+        out.append(body)
+    return "\n\n".join(out)
+
+
+def _finish_plain(text: str, keep_newlines: bool, unescape: bool = True) -> str:
+    import html as _html
+
+    if unescape:
+        text = _html.unescape(text)
+    if not keep_newlines:
+        return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    joined = "\n".join(lines).strip()
+    return re.sub(r"\n{3,}", "\n\n", joined)
+
+
+# -- grouping a stream by thread in bounded memory ------------------------------------
+
+#: Default number of records held in memory before :class:`Grouper` spills to disk.
+SPILL_BOUND = 100_000
+_BATCH = 5_000
+
+
+def _compact(record: dict[str, Any]) -> bytes:
+    """``orjson.dumps`` copied into an exact-size object: orjson's result keeps the 4 KiB
+    block it was written into, which for small records multiplies memory by ~10."""
+    return memoryview(orjson.dumps(record)).tobytes()
+
+
+class Grouper:
+    """Group records (JSON-serialisable dicts) by a key in bounded memory.
+
+    Records are buffered per key in memory; once more than ``bound`` records are held,
+    all buffered records go to an SQLite table in a temporary folder (deleted on
+    :meth:`close`) and later records follow them there.  :meth:`groups` then yields
+    ``(key, records)`` one group at a time, groups in order of first appearance, records
+    in arrival order.  Memory holds at most ``bound`` records plus one group at a time.
+
+    Use as a context manager.  Time-ordered dumps (Pushshift, Arctic Shift) interleave
+    threads, so a thread is complete only at the end of the file: this is why grouping
+    needs the whole stream before yielding (method: external grouping by key, as a
+    database ``GROUP BY`` does, via Python's built-in ``sqlite3``).
+    """
+
+    def __init__(self, bound: int = SPILL_BOUND) -> None:
+        self.bound = max(1, bound)
+        self._memory: dict[str, list[bytes]] = {}
+        self._side: dict[str, bytes] = {}
+        self._held = 0
+        self._first: dict[str, int] = {}
+        self._db: sqlite3.Connection | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._seq = 0
+        self._pending: list[tuple[str, bytes]] = []  # rows waiting for one INSERT batch
+        #: True once the records went to disk (for tests and --explain).
+        self.spilled = False
+
+    def __enter__(self) -> Grouper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, key: str, record: dict[str, Any]) -> None:
+        """Add one record to group ``key``."""
+        blob = _compact(record)
+        if key not in self._first:
+            self._first[key] = len(self._first)
+        if self._db is not None:
+            self._pending.append((key, blob))
+            if len(self._pending) >= min(_BATCH, self.bound):
+                self._insert(self._pending)
+                self._pending = []
+            return
+        self._memory.setdefault(key, []).append(blob)
+        self._held += 1
+        if self._held > self.bound:
+            self._spill()
+
+    @property
+    def held(self) -> int:
+        """Records held in memory now (at most ``bound``; after a spill, the rows waiting
+        for the next INSERT batch)."""
+        return self._held + len(self._pending)
+
+    def keys(self) -> list[str]:
+        """Group keys in order of first appearance."""
+        return list(self._first)
+
+    def put_side(self, key: str, record: dict[str, Any]) -> None:
+        """Store one record by key beside the groups (a thread's submission); a later
+        record with the same key replaces it.  Counts towards the memory bound."""
+        blob = _compact(record)
+        if self._db is not None:
+            self._db.execute("INSERT OR REPLACE INTO s VALUES (?, ?)", (key, blob))
+            return
+        if key not in self._side:
+            self._held += 1
+        self._side[key] = blob
+        if self._held > self.bound:
+            self._spill()
+
+    def get_side(self, key: str) -> dict[str, Any] | None:
+        """The record stored by :meth:`put_side` under ``key``, or None."""
+        if self._db is not None:
+            row = self._db.execute("SELECT v FROM s WHERE k = ?", (key,)).fetchone()
+            return orjson.loads(row[0]) if row else None
+        blob = self._side.get(key)
+        return orjson.loads(blob) if blob is not None else None
+
+    def _spill(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="discourse-spill-")
+        path = os.path.join(self._folder.name, "groups.sqlite")
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE r (k TEXT, seq INTEGER, v BLOB)")
+        self._db.execute("CREATE TABLE s (k TEXT PRIMARY KEY, v BLOB)")
+        self._db.executemany("INSERT OR REPLACE INTO s VALUES (?, ?)", list(self._side.items()))
+        self._side.clear()
+        rows = [(key, blob) for key, blobs in self._memory.items() for blob in blobs]
+        self._memory.clear()
+        self._held = 0
+        self._insert(rows)
+        self.spilled = True
+
+    def _insert(self, rows: list[tuple[str, bytes]]) -> None:
+        assert self._db is not None
+        start = self._seq
+        self._seq += len(rows)
+        self._db.executemany("INSERT INTO r VALUES (?, ?, ?)",
+                             [(k, start + i, v) for i, (k, v) in enumerate(rows)])
+
+    def groups(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """``(key, records)`` for every group, one at a time (see the class docs)."""
+        keys = sorted(self._first, key=self._first.__getitem__)
+        if self._db is None:
+            for key in keys:
+                blobs = self._memory.pop(key, [])
+                yield key, [orjson.loads(b) for b in blobs]
+            return
+        if self._pending:
+            self._insert(self._pending)
+            self._pending = []
+        self._db.commit()
+        self._db.execute("CREATE INDEX rk ON r (k, seq)")
+        for key in keys:
+            rows = self._db.execute("SELECT v FROM r WHERE k = ? ORDER BY seq", (key,))
+            yield key, [orjson.loads(v) for (v,) in rows]
+
+    def close(self) -> None:
+        """Drop the spill file (safe to call twice)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+        self._memory.clear()
+        self._side.clear()
