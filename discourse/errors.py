@@ -31,3 +31,9 @@ class DataError(DiscourseError):
     """Labelled data that cannot be used (missing columns, unmapped labels, empty texts)."""
 
     exit_code = 2
+
+
+class UsageError(DiscourseError):
+    """Options that cannot work together (exit status 2, as argparse's usage errors)."""
+
+    exit_code = 2

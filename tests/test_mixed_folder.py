@@ -71,3 +71,17 @@ def test_json_output_reads_back(mixed, tmp_path):
     assert [t.to_dict() for t in again] == json.loads(out.read_text(encoding="utf-8"))
     assert [(t.source, len(t.comments)) for t in again] == [(t.source, len(t.comments))
                                                             for t in original]
+
+
+def test_classify_to_convokit_and_back_keeps_trees_and_labels(mixed, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    assert main(["classify", str(mixed), "--format", "convokit", "-o", str(corpus), "-q"]) == 0
+    assert (corpus / "utterances.jsonl").is_file() and (corpus / "corpus.json").is_file()
+    back = discourse.read_file(corpus)
+    labelled = [t for t in back if t.comments]
+    assert labelled and all(c.label for t in labelled for c in t.comments
+                            if c.text and not c.status)
+    original = {len(t.comments) for t in discourse.iter_threads(mixed) if t.comments}
+    assert {len(t.comments) for t in labelled} == original
+    assert main(["parse", str(mixed), "--format", "convokit"]) == 2
+    assert "give -o DIR" in capsys.readouterr().err
