@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from discourse import __version__
-from discourse.errors import DiscourseError
+from discourse.errors import DiscourseError, UsageError
 from discourse.model import Thread
 from discourse.pipeline import Failure, RunSummary, run
 from discourse.read.source import DEFAULT_MAX_BYTES
@@ -75,7 +75,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
                    f"detecting it from the content ({', '.join(READERS)})")
     p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                    help="refuse documents larger than this after decompression, e.g. 50MB, "
-                        "1GiB (default 256MiB; NDJSON dumps stream and are not limited)")
+                        "1GiB (default 64MiB; NDJSON dumps stream and are not limited)")
     p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="documents processed in parallel (0 = one per CPU; default 1)")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -225,6 +225,14 @@ def _write_threads(args: argparse.Namespace, work: Callable[[Thread], Thread],
         for text in _processed(args, console, summary, work, finish, description):
             print(text)
             print()
+    elif args.format == "convokit":
+        from discourse.read.convokit import write_corpus
+
+        if not args.output or args.output == "-":
+            raise UsageError("--format convokit writes a corpus folder: give -o DIR")
+        folder = write_corpus(_processed(args, console, summary, work, _same, description),
+                              args.output)
+        console.detail(f"wrote the ConvoKit corpus {folder}")
     else:
         finish = partial(encode_thread, fmt=args.format)
         write_encoded(_processed(args, console, summary, work, finish, description),
@@ -412,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Parse documents into threads. PATH is a file or a folder "
                                    "(its *.txt, *.text and *.md files, recursively).")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    _common(p, FORMATS, "json")
+    _common(p, (*FORMATS, "convokit"), "json")
     p.add_argument("--tree", action="store_true", help="print each reply tree for a human")
     p.add_argument("--explain", action="store_true",
                    help="print the evidence behind each list block's comments/not-comments call")
@@ -422,7 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Parse documents and label every comment relative to what "
                                    "it answers: agreement, rebuttal, moderation, off-topic.")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    _common(p, FORMATS, "json")
+    _common(p, (*FORMATS, "convokit"), "json")
     p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("--tree", action="store_true", help="print each labelled tree for a human")
     p.set_defaults(func=cmd_classify)

@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 
 from discourse.errors import DiscourseError, InputError
 from discourse.read.source import display_path, iter_document_paths
+from discourse.signals import worker_init
 
 T = TypeVar("T")
 
@@ -192,7 +193,8 @@ def _pool_results(task: _Task[T], files: Iterator[Path], jobs: int,
     chunk = max(1, min(16, total // (jobs * 8)))
     # Workers share the CPUs between them; native thread pools inside them only make them
     # wait (the CLI also sets OMP/OPENBLAS_NUM_THREADS=1 before numpy loads).
-    with threadpool_limits(1), ctx.Pool(jobs) as pool:
+    # Workers leave Ctrl-C and SIGTERM to the main process, which terminates the pool.
+    with threadpool_limits(1), ctx.Pool(jobs, initializer=worker_init) as pool:
         yield from pool.imap(task, files, chunksize=chunk)
 
 

@@ -506,11 +506,8 @@ def _read_table(path: Path) -> pd.DataFrame:
     suffixes = [s.lower() for s in path.suffixes] or [""]
     base = suffixes[-2] if suffixes[-1] == ".gz" and len(suffixes) > 1 else suffixes[-1]
     try:
-        if base == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if base in (".tsv", ".tab"):
-            return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False,
-                               encoding="utf-8-sig")
+        if base in (".csv", ".tsv", ".tab"):
+            return _read_delimited(path, "," if base == ".csv" else "\t")
         if base in (".jsonl", ".ndjson"):
             return pd.read_json(path, lines=True, dtype=False)
         if base in (".parquet", ".pq"):
@@ -522,6 +519,26 @@ def _read_table(path: Path) -> pd.DataFrame:
         f"{path}: unsupported file type {path.suffix!r} "
         "(use .csv, .tsv, .jsonl, .ndjson or .parquet)"
     )
+
+
+#: Encodings tried in turn for CSV/TSV files: UTF-8 (BOM allowed), then the usual
+#: spreadsheet exports (cp1252, latin-1; latin-1 decodes any bytes).
+TABLE_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
+def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
+    """A CSV/TSV file as strings, decoded with the first of :data:`TABLE_ENCODINGS`
+    that works; any encoding but UTF-8 is announced with a warning."""
+    for encoding in TABLE_ENCODINGS:
+        try:
+            frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != "utf-8-sig":
+            warnings.warn(f"{path}: not UTF-8; decoded as {encoding}", stacklevel=4)
+        return frame
+    raise UnicodeDecodeError("latin-1", b"", 0, 0, "cannot decode")  # pragma: no cover
 
 
 def _label_strings(values: pd.Series) -> pd.Series:

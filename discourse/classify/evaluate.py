@@ -131,19 +131,28 @@ def _add_ours(ev: Evaluation, protocol: str, dataset: str, model: Classifier,
     start = time.perf_counter()
     proba = model.predict_frame(test)
     seconds = time.perf_counter() - start
-    pred = _inline_rule(test, proba) if inline_rule else list(_restricted(proba, labels))
+    pred = _inline_rule(test, proba) if inline_rule else _restricted(proba, labels, test)
     result = ev.add(protocol, dataset, name, test["label"], pred, labels, train_rows)
     result["pairs_per_second"] = round(len(test) / seconds, 1) if seconds > 0 else None
     if len(labels) == len(LABELS):
-        confidence = proba.to_numpy().max(axis=1)
+        confidence = _confidence(proba, pred)
         correct = np.asarray(pred) == test["label"].to_numpy()
         result["ece"] = expected_calibration_error(confidence, correct)
         result["reliability"] = reliability(confidence, correct)
     return result
 
 
-def _restricted(proba: pd.DataFrame, labels: list[str]) -> np.ndarray:
-    return proba[labels].idxmax(axis=1).to_numpy()
+def _confidence(proba: pd.DataFrame, pred: list[str]) -> np.ndarray:
+    """The probability of each decided label (what the reports show as confidence)."""
+    values = proba.to_numpy()
+    return values[np.arange(len(pred)), [LABELS.index(p) for p in pred]]
+
+
+def _restricted(proba: pd.DataFrame, labels: list[str], test: pd.DataFrame) -> list[str]:
+    """Our decisions over ``labels`` (off-topic only with evidence: ``decide``)."""
+    from discourse.classify.model import decide
+
+    return decide(proba.to_numpy(), test["reply"].astype(str).tolist(), tuple(labels))
 
 
 def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
@@ -191,7 +200,8 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
         if ours and threads:
             model = _fit(train)
             rows = real_test[real_test["group"].isin(threads)]
-            share = float((model.predict_frame(rows).idxmax(axis=1) == "off-topic").mean())
+            decided = _restricted(model.predict_frame(rows), list(LABELS), rows)
+            share = float(np.mean(np.asarray(decided) == "off-topic"))
             ours[-1]["off_topic_share_on_topic_threads"] = share
             ev.notes.append(f"real threads: {share:.1%} of the {len(rows)} comments of the "
                             f"test threads without any off-topic label ({', '.join(threads)}) "
@@ -208,8 +218,9 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
             progress(f"seeds: held-out thread {doc} ({len(test)} comments)")
             model = _fit(train)
             proba = model.predict_frame(test)
-            preds.setdefault(OURS, []).extend(_inline_rule(test, proba))
-            confidences.extend(proba.to_numpy().max(axis=1))
+            decided = _inline_rule(test, proba)
+            preds.setdefault(OURS, []).extend(decided)
+            confidences.extend(_confidence(proba, decided))
             train = _with_synthetic(train)
             for name in baselines:
                 b = BASELINES[name]()
@@ -251,7 +262,7 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
 
 
 def _inline_rule(frame: pd.DataFrame, proba: pd.DataFrame) -> list[str]:
-    labels = proba.idxmax(axis=1).to_numpy()
+    labels = np.array(_restricted(proba, list(LABELS), frame), dtype=object)
     inline = frame["inline"].fillna(False).astype(bool).to_numpy()
     return list(np.where(inline, "moderation", labels))
 
@@ -264,8 +275,8 @@ def evaluate_file(ev: Evaluation, pairs: pd.DataFrame, name: str, model: Classif
     labels = sorted(set(pairs["label"]), key=LABELS.index)
     decision = labels if len(labels) > 1 else list(LABELS)
     progress(f"file {name}: {len(pairs)} pairs")
-    ev.add("file", name, OURS, pairs["label"], _restricted(model.predict_frame(pairs), decision),
-           decision, 0)
+    ev.add("file", name, OURS, pairs["label"],
+           _restricted(model.predict_frame(pairs), decision, pairs), decision, 0)
     n_splits = min(5, pairs["group"].nunique())
     if n_splits < 2 or len(labels) < 2:
         ev.notes.append(f"{name}: too few groups or labels for baseline cross-validation")

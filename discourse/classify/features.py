@@ -16,6 +16,7 @@ model is small and loads fast.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,9 +47,26 @@ PAIR_FEATURE_NAMES = (
 
 
 def opening(text: str) -> str:
-    """The first six words of a reply, lower-cased, punctuation kept as tokens."""
-    tokens = re.findall(r"\w+|[^\w\s]", text.lower())
-    return " ".join(tokens[:6])
+    """The first six words of a reply, lower-cased, punctuation kept as tokens.  Only a
+    head of a long text is read: cut at whitespace, where no token and no lower-casing
+    context (Greek final sigma) reaches across, it gives the same first tokens."""
+    size = 4096
+    while True:
+        cut = len(text) if len(text) <= size else _space_after(text, size)
+        tokens = _OPENING_TOKENS.findall(text[:cut].lower())
+        if len(tokens) >= 6 or cut >= len(text):
+            return " ".join(tokens[:6])
+        size *= 4
+
+
+_OPENING_TOKENS = re.compile(r"\w+|[^\w\s]")
+_SPACE = re.compile(r"\s")
+
+
+def _space_after(text: str, at: int) -> int:
+    """Index of the first whitespace character at or after ``at`` (``len(text)`` if none)."""
+    m = _SPACE.search(text, at)
+    return m.start() if m else len(text)
 
 
 _CUE_INDEX = {name: i for i, name in enumerate(cues.CUES)}
@@ -56,18 +74,42 @@ _UPPER = re.compile(r"[A-ZА-Я]")
 _URL = re.compile(r"https?://|www\.")
 
 
-class _Text:
-    """What the pair features need of one distinct text, computed once per prediction
-    call (a comment is the reply of one pair and the parent of its replies)."""
+#: Texts longer than this many characters are scanned word by word instead of being split
+#: into lists (a 2 MB article's word list and trigram set took ~50 MB per call).
+LONG_TEXT = 100_000
 
-    __slots__ = ("words", "trigrams")
 
-    def __init__(self, text: str) -> None:
-        words = _WORDS.findall(text)
-        self.words = len(words)
-        # Lower-cased once as a whole: words hold no spaces, so splitting gives them back.
-        lower = " ".join(words).lower().split()
-        self.trigrams = {tuple(lower[i:i + 3]) for i in range(len(lower) - 2)}
+def _word_count(text: str) -> int:
+    r"""Number of ``\w+`` words of ``text`` (no list of them for long texts)."""
+    if len(text) <= LONG_TEXT:
+        return len(_WORDS.findall(text))
+    return sum(1 for _ in _WORDS.finditer(text))
+
+
+def _trigrams(text: str) -> set[tuple[str, str, str]]:
+    """The lower-cased word trigrams of ``text``."""
+    if len(text) > LONG_TEXT:
+        return _trigrams_among(text, None)
+    # Lower-cased once as a whole: words hold no spaces, so splitting gives them back.
+    lower = " ".join(_WORDS.findall(text)).lower().split()
+    return {tuple(lower[i:i + 3]) for i in range(len(lower) - 2)}  # type: ignore[misc]
+
+
+def _trigrams_among(text: str, wanted: set | None) -> set[tuple[str, str, str]]:
+    """The lower-cased word trigrams of ``text`` that are in ``wanted`` (all when None),
+    in one pass over the words: memory bounded by ``wanted``, not by the text.  Lowering
+    word by word equals lowering the space-joined words (no lower-case mapping makes
+    whitespace, and a space ends the context of Greek final sigma)."""
+    found: set[tuple[str, str, str]] = set()
+    a = b = None
+    for m in _WORDS.finditer(text):
+        w = m.group().lower()
+        if a is not None:
+            gram = (a, b, w)
+            if wanted is None or gram in wanted:
+                found.add(gram)  # type: ignore[arg-type]
+        a, b = b, w
+    return found
 
 
 def _reply_stats(text: str) -> tuple[float, ...]:
@@ -118,23 +160,71 @@ def _row_cosines(matrix, codes: np.ndarray, others: list[np.ndarray]) -> list[np
     return [np.asarray(left.multiply(matrix[o]).sum(axis=1)).ravel() for o in others]
 
 
-def _quote_overlap(stats: list[_Text], replies: np.ndarray, parents: np.ndarray) -> np.ndarray:
-    """Share of the reply's word trigrams found in its parent."""
+def _quote_overlap(distinct: list[str], replies: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """Share of the reply's word trigrams found in its parent.  A parent that is no reply
+    (the article) is scanned only for its replies' trigrams, never held as a set."""
+    reply_grams = {r: _trigrams(distinct[r]) for r in dict.fromkeys(replies.tolist())}
+    wanted: dict[int, set] = {}
+    for r, p in zip(replies.tolist(), parents.tolist(), strict=True):
+        if p not in reply_grams and reply_grams[r]:
+            wanted.setdefault(p, set()).update(reply_grams[r])
+    parent_grams = reply_grams | {p: _trigrams_among(distinct[p], w) for p, w in wanted.items()}
     out = np.zeros(len(replies))
-    for i, (r, p) in enumerate(zip(replies, parents, strict=True)):
-        grams, rt = stats[p].trigrams, stats[r].trigrams
+    for i, (r, p) in enumerate(zip(replies.tolist(), parents.tolist(), strict=True)):
+        rt, grams = reply_grams[r], parent_grams.get(p)
         if grams and rt:
             out[i] = len(rt & grams) / len(rt)
     return out
 
 
+#: Characters per piece when a long text is hashed piece by piece.
+HASH_CHUNK = 1 << 16
+
+
+def hash_texts(vectorizer: HashingVectorizer, texts: list[str]):
+    """``vectorizer.transform(texts)`` with bounded memory: a word-unigram vectorizer
+    (no custom preprocessor or tokenizer) hashes texts longer than :data:`LONG_TEXT` in
+    pieces cut at whitespace and adds the counts (scikit-learn's analyzer holds every token
+    of a text in a list: ~20 bytes per byte of text).  The result is the same matrix: word
+    tokens never span whitespace, counts are small integers (exact in float32), and the
+    row norm is applied to the summed counts as the vectorizer would."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    long = [i for i, t in enumerate(texts) if len(t) > LONG_TEXT]
+    if not long or vectorizer.ngram_range != (1, 1) or vectorizer.analyzer != "word" \
+            or vectorizer.preprocessor is not None or vectorizer.tokenizer is not None \
+            or vectorizer.binary:
+        return HashingVectorizer.transform(vectorizer, texts)
+    counting = copy.copy(vectorizer)
+    counting.norm = None
+    rows = {}
+    for i in long:
+        text, start, total = texts[i], 0, None
+        while start < len(text):
+            end = _space_after(text, start + HASH_CHUNK) if start + HASH_CHUNK < len(text) \
+                else len(text)
+            piece = HashingVectorizer.transform(counting, [text[start:end]])
+            total = piece if total is None else total + piece
+            start = end
+        total.sort_indices()
+        rows[i] = normalize(total, norm=vectorizer.norm, copy=False) if vectorizer.norm \
+            else total
+    short = [i for i in range(len(texts)) if i not in rows]
+    head = [HashingVectorizer.transform(vectorizer, [texts[i] for i in short])] if short else []
+    stacked = sparse.vstack([*head, *(rows[i] for i in long)], format="csr")
+    order = np.empty(len(texts), dtype=np.intp)
+    order[short + long] = np.arange(len(texts))
+    return stacked[order]
+
+
 class UniqueHashingVectorizer(HashingVectorizer):
     """A :class:`HashingVectorizer` that hashes each distinct text once (the article is
-    the parent of every top-level comment)."""
+    the parent of every top-level comment), long texts in pieces (:func:`hash_texts`)."""
 
     def transform(self, X):  # type: ignore[override]
         uniques, (codes,) = _distinct(list(X))
-        return super().transform(uniques)[codes]
+        return hash_texts(self, uniques)[codes]
 
 
 def _column(frame: pd.DataFrame, name: str, default: object, n: int) -> np.ndarray:
@@ -153,8 +243,7 @@ def pair_features(frame: pd.DataFrame) -> np.ndarray:
     reply, parent, article = texts("reply"), texts("parent"), texts("article")
     n = len(frame)
     distinct, (ri, pi, ai) = _distinct(reply, parent, article)
-    stats = [_Text(t) for t in distinct]
-    words = np.array([s.words for s in stats], dtype=float)
+    words = np.array([_word_count(t) for t in distinct], dtype=float)
     reply_words, parent_words = words[ri], words[pi]
     # Parents are mostly other comments of the same thread: score each distinct text once.
     needed = np.unique(np.concatenate([ri, pi]))
@@ -169,7 +258,7 @@ def pair_features(frame: pd.DataFrame) -> np.ndarray:
 
     extra = len(cues.CUES)
     questions, exclamations, urls, ends_question, upper = (r[:, extra + k] for k in range(5))
-    sim_parent, sim_article = _row_cosines(_SIM_HASH.transform(distinct), ri, [pi, ai])
+    sim_parent, sim_article = _row_cosines(hash_texts(_SIM_HASH, distinct), ri, [pi, ai])
     depth = np.clip(_column(frame, "depth", 0, n), -1, 10)
     answers_article = ((depth == 0) | (pi == ai)).astype(float) * np.array(
         [a != "" for a in article], dtype=float)
@@ -187,7 +276,7 @@ def pair_features(frame: pd.DataFrame) -> np.ndarray:
         np.minimum(cue("contrast"), 3), np.minimum(questions, 3), ends_question,
         cue("question_open"), np.minimum(cue("moderation"), 3), np.minimum(cue("off_topic"), 3),
         cue("second_person") / per_word * 10, np.minimum(exclamations, 3), np.minimum(urls, 3),
-        sim_parent, sim_article, sim_max, _quote_overlap(stats, ri, pi), answers_article,
+        sim_parent, sim_article, sim_max, _quote_overlap(distinct, ri, pi), answers_article,
         depth, inline, author_flag, np.log1p(posts),
         (reply_words >= 80) * (1 - sim_max), upper,
     ]

@@ -28,6 +28,9 @@ from discourse.model import LABELS, Thread
 MODEL_FORMAT = 1
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.skops"
 INLINE_CONFIDENCE = 0.95
+#: A reply of at least this many words may be off-topic for sharing nothing with its
+#: parent and the article; a shorter one needs promotion or link cues (see :func:`decide`).
+OFF_TOPIC_MIN_WORDS = 60
 #: Training sets at least this large are fitted by SGD instead of lbfgs.
 SGD_FROM_ROWS = 5000
 _REPLY_HASH, _OPENING_HASH, _PARENT_HASH = 2**17, 2**13, 2**15
@@ -110,6 +113,34 @@ def thread_pairs(thread: Thread) -> pd.DataFrame:
 def _texts(values) -> pd.Series:
     """A column of str objects kept as they are (object dtype: no per-row copies)."""
     return pd.Series(list(values), dtype=object)
+
+
+def off_topic_evidence(text: str) -> bool:
+    """Whether a reply carries evidence of being off-topic besides low word overlap:
+    promotion or link cues, or at least :data:`OFF_TOPIC_MIN_WORDS` words (pasted news,
+    unrelated rants).  Short on-topic replies share no words with their parent as often as
+    off-topic ones do (median word-overlap cosine 0.0 on the real Reddit threads), so low
+    overlap alone is no evidence."""
+    if len(text.split()) >= OFF_TOPIC_MIN_WORDS:
+        return True
+    return bool(CUES["off_topic"].search(text))
+
+
+def decide(proba: np.ndarray, replies: list[str], labels: tuple[str, ...] = LABELS) -> list[str]:
+    """The label of each row of ``proba`` (rows × :data:`LABELS`): the most probable of
+    ``labels``, except that off-topic is only chosen with :func:`off_topic_evidence`
+    (otherwise the next most probable label)."""
+    allowed = np.array([lab in labels for lab in LABELS])
+    off = LABELS.index("off-topic")
+    out: list[str] = []
+    for row, text in zip(np.asarray(proba, dtype=float), replies, strict=True):
+        scores = np.where(allowed, row, -1.0)
+        best = int(scores.argmax())
+        if best == off and allowed.sum() > 1 and not off_topic_evidence(text):
+            scores[off] = -1.0
+            best = int(scores.argmax())
+        out.append(LABELS[best])
+    return out
 
 
 @dataclass(slots=True)
@@ -198,9 +229,9 @@ class Classifier:
         return self._proba(frame)
 
     def predict_pairs(self, parent_texts, reply_texts, article_texts=None) -> list[str]:
-        """The most probable label for each (parent, reply) pair."""
+        """The label of each (parent, reply) pair (:func:`decide`)."""
         proba = self.predict_proba_pairs(parent_texts, reply_texts, article_texts)
-        return list(proba.idxmax(axis=1)) if len(proba) else []
+        return decide(proba.to_numpy(), [str(r) for r in reply_texts]) if len(proba) else []
 
     def predict_frame(self, pairs: pd.DataFrame, calibrated: bool = True) -> pd.DataFrame:
         """Probabilities for a pairs frame (columns as in :func:`prepare_pairs`)."""
@@ -256,10 +287,11 @@ class Classifier:
             return [], np.zeros(0)
         proba, X = self._scored(thread_pairs(thread))
         explainer = _Explainer(self, X, proba)
+        decided = decide(proba, [c.text for c in thread.comments])
         out: list[Prediction] = []
         for i, c in enumerate(thread.comments):
-            best = int(proba[i].argmax())
-            label, confidence = LABELS[best], float(proba[i, best])
+            label = decided[i]
+            confidence = float(proba[i, LABELS.index(label)])
             probabilities = proba[i]
             if c.inline:
                 label = "moderation"

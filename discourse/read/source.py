@@ -29,8 +29,10 @@ DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".json",
 COMPRESSION_SUFFIXES = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
 #: A folder holding this file is a ConvoKit corpus: one document.
 CONVOKIT_MARKER = "utterances.jsonl"
-#: Default limit on a whole document's size in bytes (after decompression): 256 MiB.
-DEFAULT_MAX_BYTES = 256 * 2**20
+#: Default limit on a whole document's size in bytes (after decompression): 64 MiB.  Parsing
+#: a text document peaks at about 16x its size (benchmarks/hardening.py: 345 MB for
+#: 20 MB), so 64 MiB keeps one job near 1.5 GB; raise it with --max-bytes.
+DEFAULT_MAX_BYTES = 64 * 2**20
 _FALLBACKS = ("cp1252", "latin-1")
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -59,6 +61,9 @@ class Document:
     #: readers add their evidence only when ``explaining`` is set (it can cost time).
     explain: list[str] = field(default_factory=list)
     explaining: bool = False
+    #: "utf-16"/"utf-32" when the bytes carry that byte-order mark: :meth:`open` then
+    #: gives them transcoded to UTF-8 (after a UTF-8 BOM), so every reader sees UTF-8.
+    bom: str | None = None
 
     @classmethod
     def at(cls, path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -73,7 +78,7 @@ class Document:
         except OSError as exc:
             raise InputError(shown, f"cannot read ({exc.strerror or exc})") from None
         if stat.S_ISDIR(st.st_mode):
-            if (p / CONVOKIT_MARKER).is_file():
+            if _is_corpus(p):
                 return cls(p, shown, None, max_bytes)
             raise InputError(shown, "is a folder, expected a document file")
         if not stat.S_ISREG(st.st_mode):
@@ -82,10 +87,25 @@ class Document:
 
     @property
     def is_folder(self) -> bool:
-        return self.path.is_dir()
+        return os.path.isdir(self.path)  # False, not an error, when it cannot be read
 
     def open(self) -> BinaryIO:
-        """The document's bytes as a stream, decompressed."""
+        """The document's bytes as a stream, decompressed; UTF-16 and UTF-32 text (with a
+        byte-order mark) comes transcoded to UTF-8, starting with the UTF-8 BOM (which
+        then decides the decoding, as the original BOM would; see :attr:`bom`)."""
+        stream = self._decompressed()
+        try:
+            first = _read_upto(stream, 4)
+        except BaseException:
+            stream.close()
+            raise
+        for bom, encoding in _BOMS:
+            if encoding != "utf-8-sig" and first.startswith(bom):
+                self.bom = encoding
+                return _Recoded(first, stream, encoding)  # type: ignore[return-value]
+        return _Prefixed(first, stream)  # type: ignore[return-value]
+
+    def _decompressed(self) -> BinaryIO:
         try:
             raw = open(self.path, "rb")  # noqa: SIM115 - returned to the caller
         except OSError as exc:
@@ -99,7 +119,8 @@ class Document:
                 raw.close()
                 raise InputError(self.source, "zstd-compressed; install the zstandard "
                                               "package to read it") from None
-            return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)  # type: ignore[return-value]
+            # Pushshift/Arctic-Shift dumps are compressed with --long=31 (a 2 GiB window)
+            return zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(raw, closefd=True)  # type: ignore[return-value]
         return raw  # type: ignore[return-value]
 
     def head(self, size: int = 65536) -> bytes:
@@ -122,13 +143,14 @@ class Document:
         except (OSError, EOFError, ValueError) as exc:
             raise InputError(self.source, f"cannot read ({_describe(exc)})") from None
         if len(data) > self.max_bytes:
-            raise InputError(self.source, f"larger than {self.max_bytes / 2**20:g} MiB "
+            raise InputError(self.source, f"larger than {size_text(self.max_bytes)} "
                                           f"(raise the limit with --max-bytes)")
         return data
 
     def read_text(self) -> tuple[str, str]:
         """All text, decoded (see :func:`decode`): ``(text, encoding)``."""
-        return decode(self.read_bytes(), self.source)
+        text, encoding = decode(self.read_bytes(), self.source)
+        return text, self.bom or encoding
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """``(line number, bytes)`` for each line, streamed (flat memory); a line longer
@@ -144,12 +166,83 @@ class Document:
                     number += 1
                     if len(line) > self.max_bytes and not line.endswith(b"\n"):
                         raise InputError(self.source, f"line {number}: longer than "
-                                                      f"{self.max_bytes / 2**20:g} MiB")
+                                                      f"{size_text(self.max_bytes)}")
+                    if number == 1 and line.startswith(codecs.BOM_UTF8):
+                        line = line[len(codecs.BOM_UTF8):]  # a BOM is never content
                     yield number, line
         except InputError:
             raise
         except (OSError, EOFError, ValueError) as exc:
             raise InputError(self.source, f"cannot read ({_describe(exc)})") from None
+
+
+def size_text(size: int) -> str:
+    """A byte count for messages: ``256 MiB``, ``1.5 MiB``, ``10000 bytes``."""
+    if size >= 2**20:
+        mib = size / 2**20
+        return f"{mib:.0f} MiB" if mib == int(mib) else f"{mib:.1f} MiB"
+    return f"{size} bytes"
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream whose first bytes were already read (``head``), then ``rest``."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
+
+
+class _Recoded(io.RawIOBase):
+    """UTF-16/UTF-32 bytes (``head`` + ``rest``, starting with their BOM) as UTF-8 bytes
+    starting with the UTF-8 BOM, decoded incrementally (memory: one chunk).  Bytes that
+    do not decode raise :class:`UnicodeDecodeError` (a ``ValueError``)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO, encoding: str) -> None:
+        self._rest = rest
+        self._decoder = codecs.getincrementaldecoder(encoding)("strict")
+        self._pending = codecs.BOM_UTF8 + self._decoder.decode(head).encode("utf-8")
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._pending and not self._done:
+            chunk = self._rest.read(1 << 16)
+            self._done = not chunk
+            text = self._decoder.decode(chunk, final=self._done)
+            # Surrogates that the codec let through cannot be UTF-8: refuse them.
+            self._pending = text.encode("utf-8")
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
+
+
+def _is_corpus(folder: str | os.PathLike[str]) -> bool:
+    """True when ``folder`` holds :data:`CONVOKIT_MARKER`; False (not an error) when that
+    cannot be known (an unreadable folder is reported when it is listed)."""
+    return os.path.isfile(os.path.join(folder, CONVOKIT_MARKER))
 
 
 def _describe(exc: BaseException) -> str:
@@ -245,12 +338,14 @@ def read_document(path: str | os.PathLike[str]) -> tuple[str, str]:
 
 
 def is_document_name(name: str) -> bool:
-    """True for names a folder walk takes (``page.html``, ``dump.ndjson.zst``)."""
+    """True for names a folder walk takes: ``page.html``, ``dump.ndjson.zst``, and a
+    compressed file without an inner suffix (``RC_2019-04.zst``, as Pushshift names
+    its dumps)."""
     lower = name.lower()
     for suffix in COMPRESSION_SUFFIXES:
         if lower.endswith(suffix):
-            lower = lower[: -len(suffix)]
-            break
+            inner = lower[: -len(suffix)]
+            return inner.endswith(DOCUMENT_SUFFIXES) or "." not in inner
     return lower.endswith(DOCUMENT_SUFFIXES)
 
 
@@ -285,12 +380,12 @@ def iter_document_paths(paths: list[str | os.PathLike[str]] | str | os.PathLike[
         except OSError as exc:
             problem(InputError(display_path(p), f"cannot read ({exc.strerror or exc})"))
             continue
-        if stat.S_ISDIR(st.st_mode) and not (p / CONVOKIT_MARKER).is_file():
-            found = False
-            for child in _walk_sorted(p, {(st.st_dev, st.st_ino)}, problem):
+        if stat.S_ISDIR(st.st_mode) and not _is_corpus(p):
+            found, listed = False, []
+            for child in _walk_sorted(p, {(st.st_dev, st.st_ino)}, problem, listed):
                 found = True
                 yield child
-            if not found:
+            if not found and listed:  # an unlistable folder was reported already
                 problem(InputError(display_path(p), "folder has no documents "
                                                     f"({', '.join(DOCUMENT_SUFFIXES)})"))
         else:
@@ -298,7 +393,9 @@ def iter_document_paths(paths: list[str | os.PathLike[str]] | str | os.PathLike[
 
 
 def _walk_sorted(folder: Path, ancestors: set[tuple[int, int]],
-                 problem: OnProblem) -> Iterator[Path]:
+                 problem: OnProblem, listed: list[bool] | None = None) -> Iterator[Path]:
+    """Documents under ``folder`` (see :func:`iter_document_paths`); ``listed`` gets
+    ``True`` appended once ``folder`` itself could be listed."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: os.fsencode(e.name))
@@ -306,6 +403,8 @@ def _walk_sorted(folder: Path, ancestors: set[tuple[int, int]],
         problem(InputError(display_path(folder),
                            f"cannot list folder ({exc.strerror or exc}); skipped"))
         return
+    if listed is not None:
+        listed.append(True)
     for entry in entries:
         name = entry.name
         if name.startswith("."):
@@ -316,6 +415,9 @@ def _walk_sorted(folder: Path, ancestors: set[tuple[int, int]],
             if entry.is_symlink():
                 problem(InputError(display_path(entry.path), "broken or looping symbolic "
                                                              "link; skipped"))
+            elif entry.is_dir():  # listed as a folder (cached), gone or unreadable now
+                problem(InputError(display_path(entry.path),
+                                   f"cannot read folder ({exc.strerror or exc}); skipped"))
             elif is_document_name(name):
                 problem(InputError(display_path(entry.path),
                                    f"cannot read ({exc.strerror or exc}); skipped"))
@@ -326,7 +428,7 @@ def _walk_sorted(folder: Path, ancestors: set[tuple[int, int]],
                 problem(InputError(display_path(entry.path), "symbolic link back into a "
                                                              "folder being read; skipped"))
                 continue
-            if os.path.isfile(os.path.join(entry.path, CONVOKIT_MARKER)):
+            if _is_corpus(entry.path):
                 yield Path(entry.path)
                 continue
             yield from _walk_sorted(Path(entry.path), ancestors | {key}, problem)

@@ -75,7 +75,8 @@ def parse_xml(doc: Document):
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno, 0)
-        message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc)).strip()
+        message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc))
+        message = " ".join(message.split())  # libxml2 may put the snippet on a new line
         raise InputError(doc.source, f"line {line}, column {column}: invalid XML "
                                      f"({message})") from None
     if root is None:
