@@ -27,12 +27,18 @@ network, no DTD loading; a document declaring entities is refused).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from discourse.model import Thread
 from discourse.read.assemble import Post, assemble
 from discourse.read.source import Document
-from discourse.read.structured import html_to_text, iso_utc, local, parse_xml, unknown_xml
+from discourse.read.structured import (
+    domain,
+    html_to_text,
+    iso_utc,
+    local,
+    parse_xml,
+    unknown_xml,
+)
 from discourse.read.targets import attach_quotes_and_targets
 
 __all__ = ["read"]
@@ -61,17 +67,6 @@ def _text(el, name: str) -> str:
 
 def _flag(el, name: str) -> bool:
     return _text(el, name).lower() == "true"
-
-
-def domain(url: str) -> str | None:
-    """The host of ``url`` without ``www.`` (None when it has none)."""
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def read(doc: Document) -> Iterator[Thread]:

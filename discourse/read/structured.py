@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -365,3 +366,16 @@ class Grouper:
             self._folder = None
         self._memory.clear()
         self._side.clear()
+
+
+def domain(url: str | None) -> str | None:
+    """The host of ``url`` without ``www.`` (None for relative or odd URLs)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host

@@ -30,9 +30,8 @@ from email.utils import parsedate_to_datetime
 
 from discourse.model import Thread
 from discourse.read.assemble import Post, assemble
-from discourse.read.disqus import domain
 from discourse.read.source import Document
-from discourse.read.structured import html_to_text, local, parse_xml, unknown_xml
+from discourse.read.structured import domain, html_to_text, local, parse_xml, unknown_xml
 from discourse.read.targets import attach_quotes_and_targets
 
 __all__ = ["INCLUDE_UNAPPROVED", "read", "read_wxr"]

@@ -21,12 +21,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import orjson
 from lxml.html import HtmlElement
 
 from discourse.read.html.base import iso_time, text_of, xp
+from discourse.read.structured import domain
 
 __all__ = ["Meta", "article_text", "metadata", "published_date", "strip_site_suffix"]
 
@@ -61,19 +61,6 @@ def _metas(root: HtmlElement) -> dict[str, str]:
         if key and key not in out:
             out[key] = (m.get("content") or "").strip()
     return out
-
-
-def domain(url: str | None) -> str | None:
-    """The host of ``url`` without ``www.`` (None for relative or odd URLs)."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def strip_site_suffix(title: str, site: str | None = None) -> str:
