@@ -5,16 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: Unicode bullet glyphs that page-to-text renderers use for ``<li>`` items.  ASCII ``-``,
-#: ``*`` and ``+`` are deliberately *not* markers: inside comments they are hand-typed lists
-#: ("-1937, purged…") and at column 0 they are footnotes ("* Of course…").
-BULLETS = "•◦▪▫‣⁃●○■□∙·"
+#: Unicode bullet glyphs that page-to-text renderers use for ``<li>`` items (w3m writes
+#: ``•`` ``□`` ``☆`` ``○`` ``■`` ``★`` by nesting level).
+BULLETS = "•◦▪▫‣⁃●○■□∙·☆★◆◇▸▹►▶"
+#: ASCII glyphs that converters use for ``<li>`` items: lynx ``*`` ``+`` ``o`` ``#`` ``@`` by
+#: level, html2text/markdown ``*`` ``-`` ``+``, inscriptis ``*`` ``+`` ``o`` ``-``.  They are
+#: markers of kind ``"ascii"``: a list block may start with them, but inside a comment
+#: section they open comments only where the section's own replies use them (hand-typed
+#: "- point" lists and "* footnotes" stay text).
+ASCII_BULLETS = "*+-o#@"
 TAB_WIDTH = 4
 
-_MARKER = re.compile(rf"(?:(?P<num>\d{{1,3}})[.)]|(?P<bullet>[{BULLETS}]))(?:[ \t\u00a0]+|$)")
+_MARKER = re.compile(rf"(?:(?P<num>\d+)(?P<sep>[.)])(?!\d)|(?P<bullet>[{BULLETS}])|"
+                     r"(?P<ascii>[*+\-o#@])(?=[ \t\u00a0]))(?:[ \t\u00a0]+|$)")
 # Spaces, tabs, no-break and other Unicode spaces (and zero-width ones at the ends).
 SPACES = " \t\u00a0\u202f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
 _STRIP = SPACES + "\u200b\ufeff"
+_FIRST = frozenset(BULLETS + ASCII_BULLETS)
 
 
 @dataclass(slots=True)
@@ -24,9 +31,12 @@ class Line:
     number: int  # 1-based line number in the source
     indent: int  # column of the first visible character
     content: str  # the line without leading/trailing whitespace
-    marker: str | None = None  # "num" or "bullet" when the line starts a list item
+    marker: str | None = None  # "num", "bullet" or "ascii" when the line starts a list item
     number_value: int | None = None  # the item number of a "num" marker
     glyph: str | None = None  # the bullet glyph or "1." style text of the marker
+    #: The marker's class for "same kind of list" decisions: ``"1."``/``"1)"`` for numbers,
+    #: else the glyph itself.
+    cls: str | None = None
     after_marker: str = ""  # content after the marker
 
     @property
@@ -52,7 +62,7 @@ def split_lines(text: str) -> list[Line]:
         indent = lead + (TAB_WIDTH - 1) * raw.count("\t", 0, lead) if lead else 0
         content = body.strip(_STRIP)
         line = Line(number, indent, content)
-        if content and (content[0] in BULLETS or content[0].isdecimal()):  # ``\d`` is Nd
+        if content and (content[0] in _FIRST or content[0].isdecimal()):  # ``\d`` is Nd
             _set_marker(line, content)
         append(line)
     return lines
@@ -67,7 +77,11 @@ def _set_marker(line: Line, content: str) -> None:
     if m.group("num") is not None:
         line.marker = "num"
         line.number_value = int(m.group("num"))
-        line.glyph = content[: m.end()].strip()
-    else:
+        line.glyph = content[: m.end()].strip(_STRIP)
+        line.cls = "1" + m.group("sep")
+    elif m.group("bullet") is not None:
         line.marker = "bullet"
-        line.glyph = m.group("bullet")
+        line.glyph = line.cls = m.group("bullet")
+    else:
+        line.marker = "ascii"
+        line.glyph = line.cls = m.group("ascii")

@@ -10,17 +10,55 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from discourse.read.text.authors import is_author_line
+from discourse.read.text.authors import author_and_text, author_of, inline_note, name_line
 from discourse.read.text.lines import Line
 from discourse.read.text.words import count_words
 
+#: Words for "comments" in the languages of the usual blog themes (English, German, Russian,
+#: French, Spanish, Portuguese, Italian, Dutch, Scandinavian, Polish, Czech, Turkish,
+#: Greek, Chinese, Japanese, Korean).
+_COMMENT_WORDS = (
+    r"comments?|responses?|replies|reactions?|thoughts?(?:\s+on\b.*)?|"
+    r"kommentare?|kommentarer|kommentaren|antworten|"
+    r"комментари[йяие]в?|комментари[йи]|отзывы|ответы|ответов|"
+    r"commentaires?|réponses?|comentarios?|comentários?|respuestas|respostas|"
+    r"commenti|commento|risposte|reacties?|reactie|"
+    r"komentarze?|komentarzy|komentář[eůi]?|komentáře|odpovědi|yorumlar?|yorum|"
+    r"σχόλια|评论|評論|留言|コメント|댓글"
+)
 COMMENTS_HEADING = re.compile(
-    r"^(?:\d[\d,.]*\s*k?\s+)?(?:comments?|responses?|replies|reactions?|thoughts?(?:\s+on\b.*)?)"
-    r"(?:\s*\(\d[\d,]*\))?\s*:?$"
-    r"|^(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:reply|comment|response)\b"
+    rf"^(?:#{{1,6}}\s+)?(?:\d[\d,.]*\s*k?\s*)?(?:{_COMMENT_WORDS})"
+    r"(?:\s*[(\[]\d[\d,]*[)\]])?\s*(?:\d[\d,.]*)?\s*:?$"
+    r"|^(?:#{1,6}\s+)?(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:reply|comment|response)\b"
     r"|^(?:join|read|show|view|load)\s+(?:the\s+|all\s+|more\s+)?(?:discussion|comments?)\b"
     r"|^(?:reader|user|visitor)s?['’]?\s+comments?\b"
-    r"|^(?:discussion|what do you think\??)$",
+    r"|^(?:discussion|diskussion|discussione|discusión|what do you think\??)\s*:?$"
+    r"|^(?:schreibe(?:n sie)?\s+einen\s+kommentar|kommentar\s+(?:schreiben|verfassen)|"
+    r"laisser\s+un\s+commentaire|deja\s+(?:un|tu)\s+comentario|lascia\s+un\s+commento|"
+    r"оставить\s+комментарий|оставьте\s+комментарий|добавить\s+комментарий|"
+    r"geef\s+een\s+reactie|laat\s+een\s+reactie\s+achter|deixe\s+um\s+comentário|"
+    r"dodaj\s+komentarz|skriv\s+en\s+kommentar|lämna\s+en\s+kommentar|yorum\s+yap)\b",
+    re.IGNORECASE,
+)
+#: A heading that says how many comments the page has: "19 comments", "Comments (19)",
+#: "19 thoughts on …"; group ``n`` or ``m`` is the count.
+COUNT_HEADING = re.compile(
+    rf"^(?:#{{1,6}}\s+)?(?:(?P<n>\d[\d,.]*)\s*(?:{_COMMENT_WORDS})\s*:?$"
+    rf"|(?:{_COMMENT_WORDS})\s*[(\[:]?\s*(?P<m>\d[\d,.]*)\s*[)\]]?\s*:?$)",
+    re.IGNORECASE,
+)
+#: The lines of a comment form and subscription widgets after a thread: prose, but not
+#: article prose ("Save my name, email, and website in this browser…").
+FORM_LINE = re.compile(
+    r"(?:your email address will not be published|required fields are marked|"
+    r"save my name,? email|notify me of (?:follow-?up|new) (?:comments|posts)|"
+    r"subscribe to (?:comments|this thread|replies)|this site uses akismet|"
+    r"you must be logged in|logged in as|by (?:using|submitting) this form|"
+    r"i (?:agree|consent) to|privacy policy|cookie|"
+    r"ihre e-mail-adresse wird nicht veröffentlicht|erforderliche felder|"
+    r"votre adresse (?:e-)?mail ne sera pas publiée|tu dirección de correo electrónico no será publicada|"
+    r"il tuo indirizzo email non sarà pubblicato|ваш адрес email не будет опубликован|"
+    r"je e-mailadres wordt niet gepubliceerd)",
     re.IGNORECASE,
 )
 FURNITURE_HEADING = re.compile(
@@ -62,6 +100,9 @@ class Block:
     evidence: dict[str, float] = field(default_factory=dict)
     #: Cache of :func:`reply_marker_lines` (computed for scoring, reused for the tree).
     openers: set[int] | None = field(default=None, repr=False, compare=False)
+    #: Marker line index -> author name, for items that open with an author line
+    #: (filled with ``openers``).
+    authors: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_comments(self) -> bool:
@@ -81,11 +122,16 @@ def find_blocks(lines: list[Line], begin: int = 1) -> list[Block]:
         column = line.indent
         j = i + 1
         last_content = i
+        authored = _authored_item(lines, i)
         while j < n:
             cur = lines[j]
             if cur.content:
                 if cur.indent > column or (cur.marker is not None and cur.indent == column):
                     last_content = j
+                    if cur.marker is not None and not authored:
+                        authored = _authored_item(lines, j)
+                elif authored and (resume := _resumes(lines, j, column)) is not None:
+                    last_content = j = resume  # preformatted text inside a comment
                 else:
                     break
             j += 1
@@ -94,25 +140,90 @@ def find_blocks(lines: list[Line], begin: int = 1) -> list[Block]:
     return blocks
 
 
+#: How far (lines) a comment section may be interrupted by text left of its column.
+RESUME_LINES = 400
+
+
+def _authored_item(lines: list[Line], k: int) -> bool:
+    """Marker line ``k`` opens with an author line ("NAME says:", or a bare name above
+    text of its own)."""
+    text = lines[k].after_marker
+    if not text:
+        return False
+    if author_of(text) is not None or author_and_text(text) is not None:
+        return True
+    return name_line(text) is not None and _has_body(lines, k, len(lines))
+
+
+def _resumes(lines: list[Line], j: int, column: int) -> int | None:
+    """Where a comment section interrupted at line ``j`` by text left of its column
+    (lynx renders ``<pre>`` code at the page's margin) goes on: the index of the next
+    marker line in or right of ``column`` that opens an authored item, with no comment
+    heading, copyright line or unindented prose line in between; else None."""
+    for k in range(j, min(len(lines), j + RESUME_LINES)):
+        line = lines[k]
+        if not line.content:
+            continue
+        if line.marker is not None and line.indent >= column and _authored_item(lines, k):
+            return k
+        if line.indent == 0 and (COMMENTS_HEADING.match(line.content) or _STOP.match(
+                line.content) or _prose(line.content)):
+            return None
+    return None
+
+
+_CODE = re.compile(r"[;{}=$<>]|\(\)|//|/\*")
+
+
+def _prose(content: str) -> bool:
+    """A sentence line of the article (not code): 12+ words, no code punctuation."""
+    return count_words(content) >= 12 and not _CODE.search(content)
+
+
 def score_blocks(lines: list[Line], blocks: list[Block]) -> None:
     """Fill in ``score`` and ``evidence`` of every block."""
     in_block = [False] * len(lines)
     for b in blocks:
         for k in range(b.start, b.end):
             in_block[k] = True
-    # Unindented prose words after each position, outside blocks (suffix sums).
+    # Unindented prose words (lines of >= 8 words) after each position, outside blocks, up
+    # to a comment-form heading ("Leave a reply"): suffix sums.  Comment-form lines are
+    # not prose; testing for them is slow, so it is done only where a sum reaches
+    # PROSE_WORDS (see _prose_words).
     prose_after = [0] * (len(lines) + 1)
+    counts = [0] * len(lines)
     total = 0
     for k in range(len(lines) - 1, -1, -1):
         line = lines[k]
         if line.content and line.marker is None and not in_block[k]:
             count = count_words(line.content)
             if count >= 8:
+                counts[k] = count
                 total += count
+            elif line.indent == 0 and COMMENTS_HEADING.match(line.content):
+                total = 0  # a comment form ("Leave a reply") starts: what follows is its own
         prose_after[k] = total
     for b in blocks:
-        b.evidence = _evidence(lines, b, prose_after[b.end])
+        after = prose_after[b.end]
+        if after >= PROSE_WORDS:
+            after = _prose_words(lines, counts, b.end, prose_after)
+        b.evidence = _evidence(lines, b, after)
         b.score = sum(b.evidence.values())
+
+
+def _prose_words(lines: list[Line], counts: list[int], start: int,
+                 prose_after: list[int]) -> int:
+    """Prose words after ``start`` without comment-form lines, counted until
+    :data:`PROSE_WORDS` is reached (enough to decide) or the suffix sum runs out."""
+    total = 0
+    for k in range(start, len(lines)):
+        if prose_after[k] == 0:
+            break
+        if counts[k] and not FORM_LINE.search(lines[k].content):
+            total += counts[k]
+            if total >= PROSE_WORDS:
+                break
+    return total
 
 
 def _evidence(lines: list[Line], block: Block, prose_words_after: int) -> dict[str, float]:
@@ -131,18 +242,18 @@ def _evidence(lines: list[Line], block: Block, prose_words_after: int) -> dict[s
             ev["colon_intro"] = WEIGHTS["colon_intro"]
 
     items = top + nested
-    authored = sum(1 for ln in items if is_author_line(ln.after_marker))
-    if authored:
-        ev["author_lines"] = WEIGHTS["author_lines"] * authored / len(items)
-
     openers = reply_marker_lines(lines, block)
+    authored = len(block.authors)
+    if authored:
+        ev["author_lines"] = WEIGHTS["author_lines"] * min(1.0, authored / max(1, len(openers)))
+
     if any(lines[k].indent > block.column for k in openers):
         ev["loose_replies"] = WEIGHTS["loose_replies"]
     if len(top) >= 2:
         loose = sum(1 for ln in top[1:] if _blank_before(lines, ln))
         if loose >= 0.8 * (len(top) - 1):
             ev["loose_items"] = WEIGHTS["loose_items"]
-        elif loose < 0.5 * (len(top) - 1):
+        elif loose < 0.5 * (len(top) - 1) and authored < 0.5 * len(top):
             ev["tight_items"] = WEIGHTS["tight_items"]
 
     if prose_words_after >= PROSE_WORDS:
@@ -176,16 +287,21 @@ def _evidence(lines: list[Line], block: Block, prose_words_after: int) -> dict[s
 def reply_marker_lines(lines: list[Line], block: Block) -> set[int]:
     """Indices of the marker lines in ``block`` that can start a comment.
 
-    A marker opens a comment only if it opens a paragraph (blank line before it) and no
-    other marker shares its column in that tight paragraph group; otherwise it is an item
-    of a list written inside the text.  The set is cached on the block: do not modify it.
+    A marker opens a comment if its item opens with an author line ("NAME says:", "NAME
+    wrote:", "@handle", "NAME on DATE"; or a bare short name alone above the item's body,
+    when at least two items of the block, or its only top-level item, have one) — tight or
+    not, as lynx writes them.  Any other marker opens a comment only if it opens a
+    paragraph (blank line before it) and no other marker shares its column in that tight
+    paragraph group; otherwise it is an item of a list written inside the text.  The set
+    is cached on the block (with ``block.authors``): do not modify it.
     """
     if block.openers is None:
-        block.openers = _openers(lines, block.start, block.end)
+        block.openers, block.authors = _openers(lines, block)
     return block.openers
 
 
-def _openers(lines: list[Line], start: int, end: int) -> set[int]:
+def _openers(lines: list[Line], block: Block) -> tuple[set[int], dict[int, str]]:
+    start, end = block.start, block.end
     openers: set[int] = set()
     k = start
     while k < end:
@@ -202,7 +318,150 @@ def _openers(lines: list[Line], start: int, end: int) -> set[int]:
             for ln in lines[group_start + 1 : k]
         ):
             openers.add(group_start)
-    return openers
+    authors: dict[int, str] = {}
+    named: dict[int, str] = {}
+    numbered: dict[int, int] = {}  # column -> last number of a named numbered item
+    tops = sum(1 for k in openers if lines[k].indent == block.column)
+    for k in range(start, end):
+        line = lines[k]
+        if line.marker is None:
+            continue
+        text = line.after_marker
+        if not text:
+            continue
+        name = author_of(text)
+        if name is None and (both := author_and_text(text)) is not None:
+            name = both[0]
+        if name is not None:
+            authors[k] = name
+        elif (name := name_line(text)) is not None and _has_body(lines, k, end) and \
+                not _tight_sibling(lines, k, start, end):
+            if line.marker == "num":  # numbered names run 1, 2, 3 in their column
+                if line.number_value != numbered.get(line.indent, 0) + 1:
+                    continue
+                numbered[line.indent] = line.number_value
+            named[k] = name
+    # A site writes its author lines one way: bare names count only where no item has
+    # a "NAME says" line, and only as a pattern (two items, or the only top-level item).
+    if not authors and (len(named) >= 2 or (named and tops == 1)):
+        authors.update(named)
+        for k in named:  # a list opening a named comment's body is its text
+            j = k + 1
+            while j < end and not lines[j].content:
+                j += 1
+            if j < end and lines[j].marker is not None:
+                openers.discard(j)
+    openers.update(authors)
+    return openers, authors
+
+
+def _tight_sibling(lines: list[Line], k: int, start: int, end: int) -> bool:
+    """Whether the line before or after marker line ``k`` is a marker in its column (an
+    item of a tight list, not a comment)."""
+    column = lines[k].indent
+    return any(lines[j].marker is not None and lines[j].indent == column
+               for j in (k - 1, k + 1) if start <= j < end)
+
+
+def _has_body(lines: list[Line], k: int, end: int) -> bool:
+    """Whether the item at marker line ``k`` has text of its own after its first line: the
+    next non-blank line is no marker and is indented deeper or follows a blank line (and
+    is no inline note), or is a deeper list of the other family (numbers under a bullet)."""
+    marker = lines[k]
+    blank = False
+    for j in range(k + 1, end):
+        line = lines[j]
+        if not line.content:
+            blank = True
+            continue
+        if line.marker is not None:  # a list of the other family opening the body
+            return line.indent > marker.indent and (line.marker == "num") != (
+                marker.marker == "num")
+        return (blank or line.indent > marker.indent) and inline_note(line.content) is None
+    return False
+
+
+#: w3m's bullets by nesting level (``w3m -dump``: disc, square, star, circle, …).
+W3M_LEVELS = "•□☆○■★"
+
+
+def level_glyphs(lines: list[Line]) -> None:
+    """Indent w3m bullets by their nesting level where the text lost the indentation.
+
+    When two of w3m's level glyphs (:data:`W3M_LEVELS`) stand in the same column, each
+    such marker line and the lines tight after it move right by 2 columns per level, so
+    that ``• alice`` / ``□ bob`` / ``☆ carol`` in one column nest as w3m drew them.
+    Changes ``Line.indent`` in place."""
+    columns: dict[int, set[str]] = {}
+    for line in lines:
+        if line.marker == "bullet" and line.glyph in W3M_LEVELS:
+            columns.setdefault(line.indent, set()).add(line.glyph)  # type: ignore[arg-type]
+    if not any(len(glyphs) >= 2 for glyphs in columns.values()):
+        return
+    shift = 0
+    for line in lines:
+        if not line.content:
+            shift = 0
+        elif line.marker is not None:
+            shift = 0
+            if line.marker == "bullet" and line.glyph in W3M_LEVELS and \
+                    len(columns.get(line.indent, ())) >= 2:
+                shift = 2 * W3M_LEVELS.index(line.glyph)  # type: ignore[arg-type]
+            line.indent += shift
+        else:
+            line.indent += shift
+
+
+_STOP = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+
+
+def reindent_bodies(lines: list[Line]) -> None:
+    """Give comment bodies written at column 0 under an indented marker (html2text,
+    Markdown) the indentation of their item: ``marker column + 2``.
+
+    An item qualifies when its marker line stands alone (blank line before and after),
+    holds a short name, and its next line is not indented deeper.  Needs two such items,
+    or one after a comment heading.  Its body runs to the next indented marker line, a run
+    of three blank lines, a copyright line or a comment-form heading.  Changes ``Line.indent`` in
+    place (contents are untouched)."""
+    n = len(lines)
+    found: list[int] = []
+    heading_before = False
+    for k, line in enumerate(lines):
+        if line.marker is None:
+            if not heading_before and line.content and line.indent == 0 and \
+                    len(line.content) <= 80 and COMMENTS_HEADING.match(line.content):
+                heading_before = True
+            continue
+        if ((line.indent > 0 or heading_before) and k + 2 < n
+                and (k == 0 or not lines[k - 1].content) and not lines[k + 1].content
+                and name_line(line.after_marker) is not None):
+            j = k + 1
+            while j < n and not lines[j].content:
+                j += 1
+            if j < n and lines[j].marker is None and lines[j].indent <= line.indent:
+                found.append(k)
+    if not found or (len(found) < 2 and not heading_before):
+        return
+    for k in found:
+        column = lines[k].indent + 2
+        blanks = 0
+        for j in range(k + 1, n):
+            line = lines[j]
+            if not line.content:
+                blanks += 1
+                if blanks >= 3:
+                    break
+                continue
+            blanks = 0
+            # html2text indents every list item; a marker at column 0 is the comment's
+            # own text ("• point" typed by the commenter).
+            if (line.marker is not None and line.indent > 0) or _STOP.match(line.content) or (
+                    line.indent == 0 and (COMMENTS_HEADING.match(line.content)
+                                          or line.content.startswith("##"))):
+                break
+            if line.indent < column:
+                line.indent = column
 
 
 def _previous_content(lines: list[Line], index: int) -> Line | None:

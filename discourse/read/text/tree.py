@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from discourse.read.text.authors import author_of, inline_note, is_furniture, is_timestamp
+from discourse.read.text.authors import (
+    author_and_text,
+    author_of,
+    inline_note,
+    is_furniture,
+    is_timestamp,
+)
 from discourse.read.text.lines import Line
 from discourse.read.text.sections import Block, reply_marker_lines
 
@@ -37,9 +43,16 @@ class RawComment:
 def build_block(
     lines: list[Line], block: Block, next_top_number: int, warn: list[str]
 ) -> tuple[list[RawComment], list[int]]:
-    """Build the comments of one block; return ``(top-level comments, noise line numbers)``."""
+    """Build the comments of one block; return ``(top-level comments, noise line numbers)``.
+
+    Lines of the block before its first comment (a tag list right above the thread) go
+    to noise.  A body line belongs to the innermost open comment: only markers close
+    comments (converters indent preformatted text and wrapped lines freely)."""
     reply_idx = reply_marker_lines(lines, block)
-    nested_kind = _majority_kind(lines, reply_idx, block.column)
+    # The column of top-level comments: the block's, or, when the block opens with a list
+    # above the thread (tags in another column), that of its first comment.
+    base = lines[min(reply_idx)].indent if reply_idx else block.column
+    top_cls, nested_cls = _reply_classes(lines, block, reply_idx, base)
     top: list[RawComment] = []
     stack: list[RawComment] = []
     noise: list[int] = []
@@ -50,19 +63,30 @@ def build_block(
             if stack:
                 stack[-1].body.append(None)
             continue
-        is_reply = k in reply_idx and (line.indent == block.column or line.marker == nested_kind)
+        # A marker left of the top-level column (a pingback the page indents less) is
+        # top-level too.
+        column = max(line.indent, base)
+        is_reply = k in reply_idx and (
+            line.cls in top_cls if column == base else line.cls in nested_cls)
+        if is_reply and line.marker == "num" and (line.number_value or 0) >= 1000:
+            # A 4+ digit number ("1942. The year…") opens a comment only in sequence.
+            depth = len(stack)
+            while depth and stack[depth - 1].column >= column:
+                depth -= 1
+            want = len(stack[depth - 1].children) + 1 if depth else expected
+            is_reply = line.number_value == want
         if is_reply:
-            while stack and stack[-1].column >= line.indent:
+            while stack and stack[-1].column >= column:
                 stack.pop()
             parent = stack[-1] if stack else None
-            if parent is None and line.indent != block.column:
+            if parent is None and line.indent != base:
                 warn.append(f"line {line.number}: comment marker in column {line.indent}, "
-                            f"expected {block.column}; taken as top-level")
-            node = RawComment(line=line.number, column=line.indent, kind=line.marker or "",
+                            f"expected {base}; taken as top-level")
+            node = RawComment(line=line.number, column=column, kind=line.marker or "",
                               parent=parent, depth=len(stack))
             if parent is not None:
                 siblings = parent.children
-                if siblings and siblings[-1].column != line.indent:
+                if siblings and siblings[-1].column != column:
                     warn.append(f"line {line.number}: inconsistent indentation (reply in column "
                                 f"{line.indent}, its earlier sibling in {siblings[-1].column})")
                 if line.marker == "num":
@@ -76,22 +100,48 @@ def build_block(
             node.body.append(_strip_marker(line))
             stack.append(node)
             continue
-        while stack and stack[-1].column >= line.indent:
-            stack.pop()
-        owner = stack[-1] if stack else _last_open(top)
         if not stack:
-            warn.append(f"line {line.number}: text in the comment column; kept with comment "
-                        f"that starts at line {owner.line}")
-            stack.append(owner)
-        owner.body.append(line)
-    for node in top:
-        _finish(node, noise)
+            noise.append(line.number)  # before the first comment: tags, list furniture
+            continue
+        stack[-1].body.append(line)
+    authors = {lines[k].number: name for k, name in block.authors.items()}
+    _finish(top, noise, authors)
     return top, noise
 
 
-def _majority_kind(lines: list[Line], reply_idx: set[int], column: int) -> str | None:
-    kinds = Counter(lines[k].marker for k in reply_idx if lines[k].indent > column)
-    return kinds.most_common(1)[0][0] if kinds else None
+def _reply_classes(lines: list[Line], block: Block, reply_idx: set[int], column: int
+                   ) -> tuple[set[str | None], set[str | None]]:
+    """Marker classes (``"1."``, ``"1)"``, a glyph) that open comments at the block's
+    column and deeper.
+
+    Where items open with author lines, the classes of those items (of the more common
+    family, numbers or bullets): a numbered list or typed ``1)`` enumeration inside an
+    authored comment stays text.  Otherwise any class
+    at the block's column, and deeper the classes of the most common marker kind among
+    paragraph-opening markers (ASCII glyphs only when the block's own markers are ASCII:
+    hand-typed "- point" lists stay text)."""
+    top = _majority_family(lines, [k for k in block.authors if lines[k].indent <= column])
+    nested = _majority_family(lines, [k for k in block.authors if lines[k].indent > column])
+    if not top:
+        top = {lines[k].cls for k in reply_idx if lines[k].indent <= column}
+    if not nested:
+        ascii_ok = lines[block.start].marker == "ascii"
+        kinds = Counter(lines[k].marker for k in reply_idx if lines[k].indent > column
+                        and (ascii_ok or lines[k].marker != "ascii"))
+        if kinds:
+            kind = kinds.most_common(1)[0][0]
+            nested = {lines[k].cls for k in reply_idx
+                      if lines[k].indent > column and lines[k].marker == kind}
+    return top, nested
+
+
+def _majority_family(lines: list[Line], marker_lines: list[int]) -> set[str | None]:
+    """Classes of the more common family (numbers or bullets) among ``marker_lines``."""
+    families = Counter(lines[k].marker == "num" for k in marker_lines)
+    if not families:
+        return set()
+    family = families.most_common(1)[0][0]
+    return {lines[k].cls for k in marker_lines if (lines[k].marker == "num") == family}
 
 
 def _check_number(line: Line, expected: int, warn: list[str]) -> None:
@@ -102,13 +152,6 @@ def _check_number(line: Line, expected: int, warn: list[str]) -> None:
 
 def _strip_marker(line: Line) -> Line:
     return Line(line.number, line.indent, line.after_marker)
-
-
-def _last_open(top: list[RawComment]) -> RawComment:
-    node = top[-1]
-    while node.children:
-        node = node.children[-1]
-    return node
 
 
 def _paragraphs(body: list[Line | None]) -> list[list[Line]]:
@@ -126,21 +169,56 @@ def _paragraphs(body: list[Line | None]) -> list[list[Line]]:
     return paras
 
 
-def _finish(node: RawComment, noise: list[int]) -> None:
-    """Author line, inline notes, furniture and text of ``node`` and its subtree."""
+def _is_chrome(content: str) -> bool:
+    return is_furniture(content) or is_timestamp(content)
+
+
+def _finish(tops: list[RawComment], noise: list[int], authors: dict[int, str]) -> None:
+    """Author line, inline notes, furniture and text of every comment under ``tops``
+    (iteratively: any depth)."""
+    todo = list(reversed(tops))
+    while todo:
+        node = todo.pop()
+        _finish_one(node, noise, authors)
+        todo.extend(child for child in reversed(node.children) if not child.inline)
+
+
+def _finish_one(node: RawComment, noise: list[int], authors: dict[int, str]) -> None:
     paras = _paragraphs(node.body)
-    if paras and (name := author_of(paras[0][0].content)) is not None:
+    name = None
+    if paras:
+        first = paras[0][0]
+        both = author_and_text(first.content) if author_of(first.content) is None else None
+        if both is not None:
+            # "alice says: First." -- the name is the author, the rest her text.
+            node.author = both[0]
+            paras[0][0] = Line(first.number, first.indent, both[1])
+        else:
+            name = authors.get(first.number) if first.number == node.line else None
+            if name is None:
+                name = author_of(first.content)
+    if name is not None:
         node.author = name
         node.text_lines.append(paras[0][0].number)
         rest = paras[0][1:]
-        if rest and is_timestamp(rest[0].content):
-            noise.append(rest[0].number)
-            rest = rest[1:]
         paras = ([rest] if rest else []) + paras[1:]
+        # Date/time and "Reply" lines right under the author line are page furniture.
+        while paras and _is_chrome(paras[0][0].content):
+            noise.append(paras[0][0].number)
+            paras[0] = paras[0][1:]
+            if not paras[0]:
+                paras = paras[1:]
         if not paras:  # an author line and nothing else: keep the line, do not invent text
             node.author = None
             node.text_lines.clear()
             paras = [[node.body[0]]] if node.body and node.body[0] is not None else []
+    # Furniture lines ending the comment ("Reply", "Like · Report", a timestamp).
+    while paras and len(paras[-1]) > 0 and is_furniture(paras[-1][-1].content) and \
+            (len(paras) > 1 or len(paras[-1]) > 1):
+        noise.append(paras[-1][-1].number)
+        paras[-1] = paras[-1][:-1]
+        if not paras[-1]:
+            paras.pop()
     kept: list[list[Line]] = []
     notes: list[RawComment] = []
     for para in paras:
@@ -166,7 +244,5 @@ def _finish(node: RawComment, noise: list[int]) -> None:
                                 text_lines=[ln.number for ln in note_lines]))
     node.text = "\n\n".join("\n".join(ln.content for ln in para) for para in kept)
     node.text_lines.extend(ln.number for para in kept for ln in para)
-    node.children = sorted(notes + node.children, key=lambda c: c.line)
-    for child in node.children:
-        if not child.inline:
-            _finish(child, noise)
+    if notes:
+        node.children = sorted(notes + node.children, key=lambda c: c.line)
