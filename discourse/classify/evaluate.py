@@ -111,9 +111,9 @@ def _add_accurate(ev: Evaluation, protocol: str, dataset: str, model: Classifier
     pair = _pair_model()
     if pair is None:
         return
-    if dataset in pair.meta.get("data", {}):
-        ev.notes.append(f"{ACCURATE} not scored on {dataset}: its transformer was trained "
-                        f"on that dataset")
+    if protocol == "cross-dataset" and dataset in pair.meta.get("data", {}):
+        ev.notes.append(f"{ACCURATE} not scored cross-dataset on {dataset}: its transformer "
+                        f"was trained on that dataset's training split")
         return
     from discourse.classify.transformer import EnsembleClassifier
 
@@ -162,7 +162,7 @@ def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
     progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
     model = _fit(train)
     _add_ours(ev, protocol, dataset, model, test, labels, len(train))
-    if dataset == "real_threads" or (protocol == "cross-dataset" and dataset == "debagreement"):
+    if dataset in ("real_threads", "debagreement"):
         _add_accurate(ev, protocol, dataset, model, test, labels, len(train))
     train = _with_synthetic(train)
     base_train = train[train["label"].isin(labels)] if len(labels) < len(LABELS) else train
