@@ -92,6 +92,13 @@ def default_training_pairs(seeds_dir: str = "seeds",
 IN_DOMAIN = ("seeds", "real_threads")
 #: Share of the in-domain conversations held out to fit the calibration.
 CALIBRATION_SHARE = 1 / 3
+#: The label mix the prior correction assumes: the hand-labelled seeds' frequencies (24
+#: agreement, 18 rebuttal, 3 moderation, 5 off-topic of 50 comments under articles).  A
+#: fixed constant, not estimated per training set: all five off-topic seed comments are in
+#: one thread, so frequencies of the training seeds swung from 10% to 0% off-topic across
+#: the thread-CV folds (and silenced off-topic in the fold that held that thread out); the
+#: real threads' own frequencies (no off-topic in the train split) did the same.
+DESIGN_PRIOR = {"agreement": 0.48, "rebuttal": 0.36, "moderation": 0.06, "off-topic": 0.10}
 #: Fewest held-out in-domain comments a calibration is fitted on (else prior only).
 MIN_CALIBRATION_ROWS = 20
 
@@ -116,33 +123,21 @@ def fit_calibrated(pairs: pd.DataFrame,
 
     A first model is trained without the calibration rows (:func:`calibration_split`),
     the calibration (temperature + per-label bias) is fitted on its probabilities for
-    them, then the final model is trained on all rows and given that calibration.  Without
-    enough in-domain rows the bias is the in-domain log prior (or none) and ``T = 1``.
+    them, then the final model is trained on all rows and given that calibration.  The
+    prior correction is always :data:`DESIGN_PRIOR`'s; without enough in-domain rows
+    ``T = 1``.
     """
     held = calibration_split(pairs)
-    in_domain = pairs["label"][pairs["dataset"].isin(IN_DOMAIN)] if "dataset" in pairs \
-        else pairs["label"].iloc[:0]
-    # The prior: add-one smoothed label frequencies of the seeds (hand-labelled comment
-    # sections under articles: 6% moderation, 10% off-topic), else of all in-domain rows.
-    # The real threads (Reddit, wiki talk pages) have almost no off-topic or moderation;
-    # their frequencies as prior silenced off-topic entirely (seeds thread-CV macro-F1
-    # 0.60 against 0.74; docs/model-card.md).
-    seeds = in_domain[pairs["dataset"] == "seeds"] if len(in_domain) else in_domain
-    reference = seeds if len(seeds) >= MIN_CALIBRATION_ROWS else in_domain
-    frequencies = (reference.value_counts().reindex(list(LABELS), fill_value=0) + 1.0).to_numpy()
+    frequencies = np.array([DESIGN_PRIOR[label] for label in LABELS])
     if held.sum() >= MIN_CALIBRATION_ROWS and len(set(pairs["label"][~held])) >= 2:
         progress(f"calibration: fitting on {int(held.sum())} held-out in-domain comments")
         first = Classifier.fit(pairs[~held])
         raw = first.predict_frame(pairs[held], calibrated=False).to_numpy()
         calibration = Calibration.fit(raw, pairs["label"][held].tolist(), frequencies,
-                                      source="held-out in-domain conversations",
-                                      prior_rows=len(in_domain))
-    elif len(in_domain):
-        calibration = Calibration(1.0, Calibration.prior_bias(frequencies),
-                                  {"source": "in-domain label frequencies (prior only)",
-                                   "rows": len(in_domain)})
+                                      source="held-out in-domain conversations")
     else:
-        calibration = Calibration()
+        calibration = Calibration(1.0, Calibration.prior_bias(frequencies),
+                                  {"source": "design prior only (too few in-domain rows)"})
     model = Classifier.fit(pairs)
     model.calibration = calibration
     return model
