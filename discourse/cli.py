@@ -62,7 +62,7 @@ def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] | None = None,
     if formats:
         p.add_argument("--format", choices=formats, default=default_format,
                        help=f"output format (default: {default_format})")
-    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output; a folder for --format convokit)")
     _run_options(p)
 
 
@@ -418,12 +418,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("parse", help="parse documents into threads (article + reply tree)",
                        description="Parse documents into threads. PATH is a file or a folder "
-                                   "(its *.txt, *.text and *.md files, recursively).")
+                                   "(its .txt .md .html .json .jsonl .ndjson .xml files, "
+                                   "optionally .gz/.zst, and ConvoKit corpus folders, "
+                                   "recursively); the reader is detected from the content.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _common(p, (*FORMATS, "convokit"), "json")
     p.add_argument("--tree", action="store_true", help="print each reply tree for a human")
     p.add_argument("--explain", action="store_true",
-                   help="print the evidence behind each list block's comments/not-comments call")
+                   help="print which reader took each file and its evidence (the text parser's "
+                        "list-block scores, the comment system an HTML page uses, …)")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("classify", help="parse and label every reply",
