@@ -10,10 +10,11 @@ the same way; nesting of any depth is built without recursion.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from discourse.model import Comment
+from discourse.model import Comment, Thread
 
 
 @dataclass(slots=True)
@@ -113,6 +114,15 @@ def assemble(posts: Iterable[Post], warnings: list[str] | None = None,
         for n in range(len(children), 0, -1):
             stack.append((children[n - 1], cid, f"{cid}.{n}", depth + 1))
     return out
+
+
+def note_statuses(thread: Thread, wording: dict[str, str]) -> None:
+    """Add one warning to ``thread`` per placeholder status present among its comments:
+    ``wording[status].format(n=count)`` (each reader words its platform's statuses)."""
+    counts = Counter(c.status for c in thread.comments if c.status)
+    for status, text in wording.items():
+        if counts[status]:
+            thread.warnings.append(text.format(n=counts[status]))
 
 
 def _sortable(value: object) -> tuple[int, object]:

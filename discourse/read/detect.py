@@ -76,18 +76,8 @@ def detect(doc: Document) -> Detection:
     an unknown shape (the message lists the supported shapes)."""
     if doc.is_folder:
         return Detection("convokit", f"folder with {CONVOKIT_MARKER} (a ConvoKit corpus)")
-    head = doc.head()
-    sample = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (
-            b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
-        # UTF-16/32: sniff on the decoded head.
-        try:
-            from discourse.read.source import decode
-
-            text, _ = decode(head, doc.source)
-            sample = text.lstrip().encode("utf-8", "replace")
-        except InputError:
-            sample = b""
+    # UTF-16/32 text comes transcoded to UTF-8 (after a UTF-8 BOM) from Document.open.
+    sample = doc.head().lstrip(b"\xef\xbb\xbf").lstrip()
     packed = f" ({doc.compression}-compressed)" if doc.compression else ""
     if sample[:1] in (b"{", b"["):
         found = _json_reason(sample)

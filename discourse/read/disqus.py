@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from discourse.model import Thread
-from discourse.read.assemble import Post, assemble
+from discourse.read.assemble import Post, assemble, note_statuses
 from discourse.read.source import Document
 from discourse.read.structured import (
     domain,
@@ -132,9 +132,7 @@ def read(doc: Document) -> Iterator[Thread]:
 
 def _finish(thread: Thread, posts: list[Post]) -> Thread:
     thread.comments = assemble(posts, thread.warnings)
-    for status in ("deleted", "spam"):
-        n = sum(c.status == status for c in thread.comments)
-        if n:
-            thread.warnings.append(f"{n} {status} post(s) kept (status {status!r})")
+    note_statuses(thread, {"deleted": "{n} deleted post(s) kept (status 'deleted')",
+                           "spam": "{n} spam post(s) kept (status 'spam')"})
     attach_quotes_and_targets(thread)
     return thread

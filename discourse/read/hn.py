@@ -33,7 +33,7 @@ from typing import Any
 import orjson
 
 from discourse.model import Thread
-from discourse.read.assemble import Post, assemble
+from discourse.read.assemble import Post, assemble, note_statuses
 from discourse.read.source import Document
 from discourse.read.structured import epoch_iso, html_to_text, iso_utc, load_json, unknown_json
 from discourse.read.targets import attach_quotes_and_targets
@@ -115,14 +115,9 @@ def _thread(story: dict[str, Any] | None, algolia: bool) -> Thread:
 
 def _finish(thread: Thread, posts: list[Post], descendants: object, sort: bool) -> Thread:
     thread.comments = assemble(posts, thread.warnings, sort_siblings=sort)
-    deleted = sum(c.status == "deleted" for c in thread.comments)
-    dead = sum(c.status == "dead" for c in thread.comments)
-    if deleted:
-        thread.warnings.append(f"{deleted} deleted comment(s) kept as placeholders "
-                               f"(status 'deleted')")
-    if dead:
-        thread.warnings.append(f"{dead} dead (flagged or killed) comment(s) kept with their "
-                               f"text (status 'dead')")
+    note_statuses(thread, {
+        "deleted": "{n} deleted comment(s) kept as placeholders (status 'deleted')",
+        "dead": "{n} dead (flagged or killed) comment(s) kept with their text (status 'dead')"})
     if isinstance(descendants, int) and descendants > len(thread.comments):
         thread.missing = descendants - len(thread.comments)
         thread.warnings.append(f"{thread.missing} comments not in the file (the story "

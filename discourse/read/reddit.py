@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from discourse.model import Thread
-from discourse.read.assemble import Post, assemble
+from discourse.read.assemble import Post, assemble, note_statuses
 from discourse.read.source import Document
 from discourse.read.structured import (
     SPILL_BOUND,
@@ -218,11 +218,9 @@ def read_api(doc: Document) -> Iterator[Thread]:
 
 
 def _placeholder_warning(thread: Thread) -> None:
-    for status in ("deleted", "removed"):
-        n = sum(c.status == status for c in thread.comments)
-        if n:
-            thread.warnings.append(f"{n} {status} comment(s) kept as placeholders "
-                                   f"(status {status!r}, no text)")
+    note_statuses(thread, {
+        status: f"{{n}} {status} comment(s) kept as placeholders (status {status!r}, no text)"
+        for status in ("deleted", "removed")})
 
 
 # -- NDJSON dumps ---------------------------------------------------------------------

@@ -332,11 +332,6 @@ def _control_ratio(sample: bytes) -> float:
     return controls / max(1, len(sample))
 
 
-def read_document(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """Read and decode one text document file; return ``(text, encoding)``."""
-    return Document.at(path).read_text()
-
-
 def is_document_name(name: str) -> bool:
     """True for names a folder walk takes: ``page.html``, ``dump.ndjson.zst``, and a
     compressed file without an inner suffix (``RC_2019-04.zst``, as Pushshift names

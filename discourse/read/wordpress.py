@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 
 from discourse.model import Thread
-from discourse.read.assemble import Post, assemble
+from discourse.read.assemble import Post, assemble, note_statuses
 from discourse.read.source import Document
 from discourse.read.structured import domain, html_to_text, local, parse_xml, unknown_xml
 from discourse.read.targets import attach_quotes_and_targets
@@ -145,10 +145,8 @@ def read_wxr(doc: Document, include_unapproved: bool = False) -> Iterator[Thread
             parts = ", ".join(f"{n} {k}" for k, n in sorted(left_out.items()))
             thread.warnings.append(f"{parts} comment(s) left out (include them with "
                                    f"DISCOURSE_WXR_UNAPPROVED=1)")
-        for status in ("pingback", "trackback"):
-            n = sum(c.status == status for c in thread.comments)
-            if n:
-                thread.warnings.append(f"{n} {status}(s) kept (status {status!r})")
+        note_statuses(thread, {"pingback": "{n} pingback(s) kept (status 'pingback')",
+                               "trackback": "{n} trackback(s) kept (status 'trackback')"})
         attach_quotes_and_targets(thread)
         yield thread
     if doc.explaining:
