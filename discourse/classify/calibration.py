@@ -125,27 +125,11 @@ class Calibration:
         return cls(float(np.exp(found.x)), bias, fitted_on)
 
 
-def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool],
-                               bins: int = 10) -> float:
-    """ECE over ``bins`` equal-width confidence bins: Σ (n_b / n) |acc_b − conf_b|.
-    ``confidence`` is the probability of the predicted label; 0.0 for no rows."""
-    conf = np.asarray(confidence, dtype=float)
-    ok = np.asarray(correct, dtype=float)
-    if not len(conf):
-        return 0.0
-    edges = np.minimum((conf * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = edges == b
-        if mask.any():
-            total += mask.sum() / len(conf) * abs(ok[mask].mean() - conf[mask].mean())
-    return float(total)
-
-
 def reliability(confidence: Sequence[float], correct: Sequence[bool],
                 bins: int = 10) -> list[dict[str, float]]:
-    """Per non-empty bin: its range, rows, mean confidence and accuracy (for a
-    reliability diagram)."""
+    """Per non-empty bin of ``bins`` equal-width confidence bins: its range, rows, mean
+    confidence and accuracy (the points of a reliability diagram).  ``confidence`` is the
+    probability of the predicted label, ``correct`` whether that label was right."""
     conf = np.asarray(confidence, dtype=float)
     ok = np.asarray(correct, dtype=float)
     edges = np.minimum((conf * bins).astype(int), bins - 1)
@@ -157,3 +141,13 @@ def reliability(confidence: Sequence[float], correct: Sequence[bool],
                         "confidence": float(conf[mask].mean()),
                         "accuracy": float(ok[mask].mean())})
     return out
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool],
+                               bins: int = 10) -> float:
+    """ECE: Σ over the :func:`reliability` bins of (rows_b / n) |accuracy_b −
+    confidence_b|; 0.0 for no rows."""
+    points = reliability(confidence, correct, bins)
+    n = sum(p["rows"] for p in points)
+    return float(sum(p["rows"] / n * abs(p["accuracy"] - p["confidence"])
+                     for p in points)) if n else 0.0

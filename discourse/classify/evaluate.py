@@ -126,8 +126,6 @@ def _add_ours(ev: Evaluation, protocol: str, dataset: str, model: Classifier,
               inline_rule: bool = False, name: str = OURS) -> dict[str, Any]:
     """Score ``model`` on ``test`` over ``labels`` with its throughput and, when all four
     labels are scored, its calibration (ECE, reliability bins)."""
-    from discourse.classify.calibration import expected_calibration_error, reliability
-
     start = time.perf_counter()
     proba = model.predict_frame(test)
     seconds = time.perf_counter() - start
@@ -135,11 +133,17 @@ def _add_ours(ev: Evaluation, protocol: str, dataset: str, model: Classifier,
     result = ev.add(protocol, dataset, name, test["label"], pred, labels, train_rows)
     result["pairs_per_second"] = round(len(test) / seconds, 1) if seconds > 0 else None
     if len(labels) == len(LABELS):
-        confidence = _confidence(proba, pred)
-        correct = np.asarray(pred) == test["label"].to_numpy()
-        result["ece"] = expected_calibration_error(confidence, correct)
-        result["reliability"] = reliability(confidence, correct)
+        _add_calibration(result, _confidence(proba, pred), pred, test["label"])
     return result
+
+
+def _add_calibration(result: dict[str, Any], confidence, pred, truth) -> None:
+    """The result's expected calibration error and reliability-diagram bins."""
+    from discourse.classify.calibration import expected_calibration_error, reliability
+
+    correct = np.asarray(pred, dtype=object) == np.asarray(truth, dtype=object)
+    result["ece"] = expected_calibration_error(confidence, correct)
+    result["reliability"] = reliability(confidence, correct)
 
 
 def _confidence(proba: pd.DataFrame, pred: list[str]) -> np.ndarray:
@@ -231,14 +235,7 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
             result = ev.add("seeds (thread CV)", "seeds", name, truth, p, list(LABELS),
                             len(train))
             if name == OURS:
-                from discourse.classify.calibration import (
-                    expected_calibration_error,
-                    reliability,
-                )
-
-                correct = np.asarray(p) == np.asarray(truth)
-                result["ece"] = expected_calibration_error(confidences, correct)
-                result["reliability"] = reliability(confidences, correct)
+                _add_calibration(result, confidences, p, truth)
     # In-dataset held-out splits.
     splits = {"debagreement": (["dev"], ["test"]), "iac_awtp_abcd": (["train", "dev"], ["test"]),
               "rumoureval": (["train", "dev"], ["test"])}

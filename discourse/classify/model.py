@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.utils import murmurhash3_32
 
 from discourse.classify.calibration import Calibration
 from discourse.classify.cues import CUES
@@ -440,8 +441,6 @@ class _Explainer:
 
     def _wording(self, row: int, text: str, direction: np.ndarray, top: int = 3) -> list[str]:
         """The reply's n-grams whose TF-IDF weight pushed most towards the label."""
-        from sklearn.utils import murmurhash3_32
-
         x = self.X[row, : self.n_reply]
         if not x.nnz:
             return []

@@ -1,0 +1,87 @@
+"""Calibrated confidence (issue 13, item 4): the prior correction never moves a decision
+between the two stances, the temperature never moves any decision, ECE is the weighted
+gap of the reliability bins, and malformed metadata falls back to the identity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from discourse.classify import Classifier
+from discourse.classify.calibration import (
+    Calibration,
+    expected_calibration_error,
+    reliability,
+)
+from discourse.model import LABELS
+
+AGREE, REBUT = LABELS.index("agreement"), LABELS.index("rebuttal")
+rows = st.lists(st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4), min_size=2, max_size=40)
+
+
+def _normalised(values) -> np.ndarray:
+    p = np.asarray(values, dtype=float)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows, st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4),
+       st.floats(0.1, 10.0))
+def test_prior_never_swaps_the_stances_and_temperature_never_swaps_anything(raw, prior, t):
+    proba = _normalised(raw)
+    bias = Calibration.prior_bias(prior)
+    assert bias[AGREE] == pytest.approx(bias[REBUT])
+    shifted = Calibration(1.0, bias).apply(proba)
+    differ = proba[:, AGREE] != proba[:, REBUT]
+    before = proba[differ, AGREE] > proba[differ, REBUT]
+    assert np.array_equal(before, shifted[differ, AGREE] > shifted[differ, REBUT])
+    tempered = Calibration(t, bias).apply(proba)
+    assert np.array_equal(tempered.argmax(axis=1), shifted.argmax(axis=1))
+    assert np.allclose(tempered.sum(axis=1), 1)
+
+
+def test_fitted_temperature_flattens_an_overconfident_model():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 4, 400)
+    proba = np.full((400, 4), 0.01)
+    # right 60% of the time, always 97% sure
+    guess = np.where(rng.random(400) < 0.6, y, (y + 1) % 4)
+    proba[np.arange(400), guess] = 0.97
+    labels = [LABELS[i] for i in y]
+    cal = Calibration.fit(proba, labels, [1, 1, 1, 1])
+    assert cal.temperature > 1.5
+    before = expected_calibration_error(proba.max(axis=1), guess == y)
+    after_p = cal.apply(proba)
+    after = expected_calibration_error(after_p.max(axis=1), after_p.argmax(axis=1) == y)
+    assert before > 0.3 and after < 0.1
+    with pytest.raises(ValueError, match="expected"):
+        Calibration.fit(proba[:, :3], labels, [1, 1, 1, 1])
+
+
+def test_ece_is_the_weighted_gap_of_the_reliability_bins():
+    conf = [0.95, 0.95, 0.55, 0.55, 0.55, 0.55]
+    ok = [True, False, True, True, True, False]
+    bins = reliability(conf, ok)
+    assert [(b["rows"], b["accuracy"]) for b in bins] == [(4, 0.75), (2, 0.5)]
+    assert expected_calibration_error(conf, ok) == pytest.approx(4 / 6 * 0.2 + 2 / 6 * 0.45)
+    assert expected_calibration_error([], []) == 0.0
+
+
+@pytest.mark.parametrize("meta", [None, "x", {"temperature": "hot"}, {"temperature": 0.0},
+                                  {"temperature": 1.0, "bias": [0, 0]},
+                                  {"temperature": 1.0, "bias": [0, 0, 0, float("nan")]}])
+def test_malformed_metadata_is_the_identity(meta):
+    cal = Calibration.from_meta(meta)
+    assert cal.temperature == 1.0 and not any(cal.bias)
+
+
+def test_bundled_model_is_calibrated_and_round_trips(tmp_path):
+    model = Classifier.load()
+    assert model.calibration.temperature != 1.0
+    assert model.calibration.bias[AGREE] == pytest.approx(model.calibration.bias[REBUT])
+    path = model.save(tmp_path / "m.skops")
+    again = Classifier.load(path)
+    assert again.calibration.temperature == pytest.approx(model.calibration.temperature)
+    assert again.calibration.bias == pytest.approx(model.calibration.bias)
