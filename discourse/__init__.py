@@ -1,10 +1,10 @@
 """discourse: rebuild reply trees from saved comment sections, classify replies, report debates."""
 
 from discourse.errors import DataError, DiscourseError, InputError, ModelError
+from discourse.export import read_output
 from discourse.model import LABELS, LAYOUTS, Comment, Thread
 from discourse.read import iter_threads, parse_file, read_file
 from discourse.read.text import parse_text
-from discourse.export import read_output
 
 __all__ = [
     "LABELS",
