@@ -139,12 +139,28 @@ def _hn_table_page(path: Path) -> tuple[str, list[Item]]:
 def _wiki_talk(path: Path) -> tuple[str, list[Item]]:
     """DiscussionTools thread items: the first comment of a section answers the page, the
     section's later outermost comments answer that opening comment (as labelled)."""
+    return _wiki_items(orjson.loads(path.read_bytes()))
+
+
+def _wiki_talk_split(path: Path) -> tuple[str, list[Item]]:
+    """DiscussionTools thread items without HTML (``<name>.items.json``, the parser's expected
+    output) plus the HTML of each item by id (``<name>.html.json``, its ``getHTML`` output)."""
+    by_id = orjson.loads(path.with_name(path.name.replace(".items.json", ".html.json"))
+                         .read_bytes())
+
+    def attach(node: dict) -> dict:
+        return {**node, "html": by_id.get(node["id"], ""),
+                "replies": [attach(r) for r in node["replies"]]}
+
+    return _wiki_items([attach(n) for n in orjson.loads(path.read_bytes())])
+
+
+def _wiki_items(roots: list[dict]) -> tuple[str, list[Item]]:
     items: list[Item] = []
     count = 0
     # (node, parent key, is heading, opener key of the enclosing section)
     stack: list[tuple[dict, str | None, bool]] = [(h, None, h.get("type") == "heading")
-                                                  for h in reversed(orjson.loads(
-                                                      path.read_bytes()))]
+                                                  for h in reversed(roots)]
     openers: dict[int, str | None] = {}
     while stack:
         node, parent, heading = stack.pop()
@@ -204,6 +220,12 @@ SOURCES: dict[str, tuple[Path, Callable[[Path], tuple[str, list[Item]]]]] = {
     "wiki_it_sportello_informazioni": (FIXTURES / "wiki_it_sportello_informazioni.json",
                                        _wiki_talk),
     "news_daum_ko_pardon": (FIXTURES / "news_daum_ko_pardon.comments.json", _daum),
+    # training-split threads added later (origins in SOURCES.md)
+    "wiki_en_afd_2020_march_7": (FIXTURES / "wiki_en_afd_2020_march_7.json", _wiki_talk),
+    "wiki_pl_kawiarenka_2018_10": (FIXTURES / "wiki_pl_kawiarenka_2018_10.items.json",
+                                   _wiki_talk_split),
+    "reddit_iama_ken_bone": (FIXTURES / "reddit_iama_ken_bone.json", _reddit),
+    "news_daum_ko_ahn_cheolsoo": (FIXTURES / "news_daum_ko_ahn_cheolsoo.comments.json", _daum),
 }
 #: Articles of threads whose source has no article text (wiki talk pages).
 ARTICLES = {
@@ -211,6 +233,13 @@ ARTICLES = {
                              "Monde », le quotidien français.",
     "wiki_it_sportello_informazioni": "Aiuto:Sportello informazioni — lo sportello "
                                       "informazioni di Wikipedia in italiano.",
+    "wiki_en_afd_2020_march_7": "Wikipedia:Articles for deletion/Log/2020 March 7 — the "
+                                "English Wikipedia's deletion discussions opened or relisted "
+                                "on 7 March 2020: editors argue whether each article should "
+                                "be kept or deleted.",
+    "wiki_pl_kawiarenka_2018_10": "Wikipedia:Kawiarenka/Artykuły dyskusja (archiwum, "
+                                  "październik 2018) — forum polskiej Wikipedii o "
+                                  "artykułach i zasadach ich redagowania.",
 }
 
 
