@@ -7,6 +7,11 @@ Protocols (all run in one call, every model and baseline on the same split):
   training on the public data (without DEBAGREEMENT test), the seeds and the real threads'
   train split; four labels, with expected calibration error and the off-topic share on
   threads whose labels have no off-topic comment.
+* ``real threads (leave one thread out)`` — every labelled real thread (both splits) held
+  out in turn, training on the public data (without DEBAGREEMENT test), the seeds and the
+  other real threads: all labelled comments scored once, with each thread's accuracy
+  (``per_group``), so that one unusual thread (a language no other thread has) shows as
+  such instead of deciding the number.
 * ``seeds`` — leave-one-thread-out cross-validation on the hand-labelled seeds, training
   on the public data (without DEBAGREEMENT test), the real threads' train split and the
   other seed threads; four labels.
@@ -161,8 +166,9 @@ def _restricted(proba: pd.DataFrame, labels: list[str], test: pd.DataFrame) -> l
 
 def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
              test: pd.DataFrame, labels: list[str], baselines: Iterable[str],
-             progress: Callable[[str], None]) -> None:
-    """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``."""
+             progress: Callable[[str], None]) -> Classifier:
+    """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``;
+    returns ours."""
     progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
     model = _fit(train)
     _add_ours(ev, protocol, dataset, model, test, labels, len(train))
@@ -175,6 +181,7 @@ def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
         baseline.fit(base_train)
         ev.add(protocol, dataset, name, test["label"], baseline.predict(test), labels,
                len(base_train))
+    return model
 
 
 def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.DataFrame,
@@ -196,13 +203,12 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
     real_train, real_test = real if real is not None else (seeds.iloc[:0], seeds.iloc[:0])
     if len(real_test):
         train = cap(pd.concat([not_deb_test, seeds, real_train], ignore_index=True))
-        _run_all(ev, "real threads (test split)", "real_threads", train, real_test,
-                 list(LABELS), baselines, progress)
+        model = _run_all(ev, "real threads (test split)", "real_threads", train, real_test,
+                         list(LABELS), baselines, progress)
         ours = [r for r in ev.results if r["dataset"] == "real_threads" and r["model"] == OURS]
         on_topic = real_test.groupby("group")["label"].apply(lambda s: "off-topic" not in set(s))
         threads = sorted(on_topic[on_topic].index)
         if ours and threads:
-            model = _fit(train)
             rows = real_test[real_test["group"].isin(threads)]
             decided = _restricted(model.predict_frame(rows), list(LABELS), rows)
             share = float(np.mean(np.asarray(decided) == "off-topic"))
@@ -212,30 +218,15 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
                             f"were predicted off-topic")
     # Seeds: leave one thread out.
     if len(seeds):
-        preds: dict[str, list] = {}
-        truth: list[str] = []
-        confidences: list[float] = []
-        for doc in sorted(seeds["group"].unique()):
-            test = seeds[seeds["group"] == doc]
-            train = cap(pd.concat([not_deb_test, real_train, seeds[seeds["group"] != doc]],
-                                  ignore_index=True))
-            progress(f"seeds: held-out thread {doc} ({len(test)} comments)")
-            model = _fit(train)
-            proba = model.predict_frame(test)
-            decided = _inline_rule(test, proba)
-            preds.setdefault(OURS, []).extend(decided)
-            confidences.extend(_confidence(proba, decided))
-            train = _with_synthetic(train)
-            for name in baselines:
-                b = BASELINES[name]()
-                b.fit(train)
-                preds.setdefault(name, []).extend(b.predict(test))
-            truth.extend(test["label"])
-        for name, p in preds.items():
-            result = ev.add("seeds (thread CV)", "seeds", name, truth, p, list(LABELS),
-                            len(train))
-            if name == OURS:
-                _add_calibration(result, confidences, p, truth)
+        _leave_one_group_out(ev, "seeds (thread CV)", seeds,
+                             pd.concat([not_deb_test, real_train], ignore_index=True),
+                             baselines, progress, cap, calibrated=True)
+    # Every labelled real thread held out in turn (train and test splits alike).
+    real_all = pd.concat([real_train, real_test], ignore_index=True)
+    if real_all["group"].nunique() >= 2:
+        _leave_one_group_out(ev, "real threads (leave one thread out)", real_all,
+                             pd.concat([not_deb_test, seeds], ignore_index=True),
+                             baselines, progress, cap, calibrated=False)
     # In-dataset held-out splits.
     splits = {"debagreement": (["dev"], ["test"]), "iac_awtp_abcd": (["train", "dev"], ["test"]),
               "rumoureval": (["train", "dev"], ["test"])}
@@ -256,6 +247,58 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
             ev.notes.append(f"{name}: single-class test set ({test['label'].iloc[0]}); only its "
                             f"recall is meaningful")
         _run_all(ev, "cross-dataset", name, train, test, labels, baselines, progress)
+
+
+def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
+                         base: pd.DataFrame, baselines: Iterable[str],
+                         progress: Callable[[str], None], cap: Callable[[pd.DataFrame],
+                                                                      pd.DataFrame],
+                         calibrated: bool) -> None:
+    """Hold out each conversation (``group``) of ``frame`` in turn: ours and every
+    baseline are trained on ``base`` plus the other groups and predict the held-out one;
+    the pooled predictions are scored once over the four labels, with each group's
+    accuracy in ``per_group``.  ``calibrated``: ours by the full recipe (two fits per
+    fold: ECE is reported); otherwise one fit per fold with the design-prior correction
+    only, which takes the same decisions (the temperature never changes one) at half the
+    cost."""
+    from discourse.classify.calibration import Calibration
+    from discourse.classify.train import DESIGN_PRIOR
+
+    dataset = str(frame["dataset"].iloc[0])
+    preds: dict[str, list] = {}
+    truth: list[str] = []
+    groups: list[str] = []
+    confidences: list[float] = []
+    train = frame.iloc[:0]
+    for doc in sorted(frame["group"].astype(str).unique()):
+        test = frame[frame["group"].astype(str) == doc]
+        train = cap(pd.concat([base, frame[frame["group"].astype(str) != doc]],
+                              ignore_index=True))
+        progress(f"{protocol}: held-out {doc} ({len(test)} comments)")
+        if calibrated:
+            model = _fit(train)
+        else:
+            model = Classifier.fit(_with_synthetic(train))
+            model.calibration = Calibration(1.0, Calibration.prior_bias(
+                [DESIGN_PRIOR[label] for label in LABELS]), {"source": "design prior"})
+        proba = model.predict_frame(test)
+        decided = _inline_rule(test, proba)
+        preds.setdefault(OURS, []).extend(decided)
+        confidences.extend(_confidence(proba, decided))
+        train = _with_synthetic(train)
+        for name in baselines:
+            b = BASELINES[name]()
+            b.fit(train)
+            preds.setdefault(name, []).extend(b.predict(test))
+        truth.extend(test["label"])
+        groups.extend([doc] * len(test))
+    for name, p in preds.items():
+        result = ev.add(protocol, dataset, name, truth, p, list(LABELS), len(train))
+        hits = pd.Series(np.asarray(p, dtype=object) == np.asarray(truth, dtype=object))
+        result["per_group"] = {g: {"n": int(len(h)), "accuracy": round(float(h.mean()), 3)}
+                               for g, h in hits.groupby(np.asarray(groups))}
+        if name == OURS and calibrated:
+            _add_calibration(result, confidences, p, truth)
 
 
 def _inline_rule(frame: pd.DataFrame, proba: pd.DataFrame) -> list[str]:
