@@ -58,9 +58,9 @@ def test_reasons_on_every_seed_comment(model):
 def test_reasons_on_every_real_thread_comment(model):
     missing: list[str] = []
     total = sum(_check(thread, model) for thread in threads(missing.append))
-    # the ten public fixture threads are always there (1,114 comments); the three threads
+    # the 34 public fixture threads are always there (1,480 comments); the three threads
     # read from ../shared/realpages (243 comments) only when it is present
-    assert total == (1114 if missing else 1357)
+    assert total == (1480 if missing else 1723)
 
 
 def test_inline_note_reason_is_the_rule(model):

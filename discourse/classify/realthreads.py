@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -205,6 +206,18 @@ def _daum(path: Path) -> tuple[str, list[Item]]:
                           c.get("user", {}).get("displayName", "")) for c in data]
 
 
+#: Number of title groups (threads) in ``news_ko_entertainment.json``.
+_NEWS_KO_ENT_THREADS = 23
+
+
+def _news_title_group(index: int, path: Path) -> tuple[str, list[Item]]:
+    """One title group of ``news_ko_entertainment.json`` (comments of a Korean portal's
+    entertainment news, grouped by the title of the article they were posted under): the
+    article text is only its title; every comment answers the article (keys ``<split>-<row>``)."""
+    group = orjson.loads(path.read_bytes())["threads"][index]
+    return group["title"], [Item(c["key"], None, c["text"]) for c in group["comments"]]
+
+
 #: thread -> (file, extractor).  Files under SHARED are not in the project.
 SOURCES: dict[str, tuple[Path, Callable[[Path], tuple[str, list[Item]]]]] = {
     "reddit_nfl_trent_williams": (SHARED / "exports" / "reddit-nfl-comments.json", _reddit),
@@ -226,7 +239,22 @@ SOURCES: dict[str, tuple[Path, Callable[[Path], tuple[str, list[Item]]]]] = {
                                    _wiki_talk_split),
     "reddit_iama_ken_bone": (FIXTURES / "reddit_iama_ken_bone.json", _reddit),
     "news_daum_ko_ahn_cheolsoo": (FIXTURES / "news_daum_ko_ahn_cheolsoo.comments.json", _daum),
+    "reddit_announcements_polls": (FIXTURES / "reddit_announcements_polls.json", _reddit),
+    **{f"news_ko_ent_{i + 1:02d}": (FIXTURES / "news_ko_entertainment.json",
+                                    partial(_news_title_group, i))
+       for i in range(_NEWS_KO_ENT_THREADS)},
 }
+
+
+def source_of(thread: str) -> str:
+    """The source a labelled thread comes from: its file's name without extensions (the
+    title groups of one news-comment dataset share one file); the thread itself when
+    unknown.  Cross-validation holds a whole source out at once."""
+    if thread not in SOURCES:
+        return thread
+    return SOURCES[thread][0].name.split(".")[0]
+
+
 #: Articles of threads whose source has no article text (wiki talk pages).
 ARTICLES = {
     "wiki_fr_le_monde_talk": "Discussion:Le Monde — page de discussion de l'article « Le "
