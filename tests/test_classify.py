@@ -169,9 +169,22 @@ def test_bad_labelled_data_is_one_line_exit_2(tmp_path, capsys, extra, message):
 
 def test_evaluate_seeds_only_cross_validates_by_thread(tmp_path, capsys):
     out = tmp_path / "ev"
-    assert main(["evaluate", "--seeds-only", "-o", str(out), "-q"]) == 0
+    # training sets capped: the protocols, not the scores, are under test here
+    assert main(["evaluate", "--seeds-only", "--max-train", "500", "-o", str(out), "-q"]) == 0
     result = json.loads((out / "evaluation.json").read_text())
     seeds = [r for r in result["results"] if r["dataset"] == "seeds"]
     assert {r["model"] for r in seeds} == {"discourse", "majority", "vader", "cues",
                                            "tfidf-reply"}
     assert all(r["n"] == 50 and r["labels"] == list(LABELS) for r in seeds)
+    # every labelled real-thread comment is scored once, each source held out as a whole
+    from discourse.classify.realthreads import load_real_threads, source_of
+
+    real = load_real_threads()
+    cv = [r for r in result["results"] if r["protocol"] == "real threads (leave one source out)"]
+    assert {r["model"] for r in cv} == {"discourse", "majority", "vader", "cues", "tfidf-reply"}
+    sources = real["group"].map(source_of).value_counts()
+    for r in cv:
+        assert r["n"] == len(real)
+        assert {g: v["n"] for g, v in r["per_group"].items()} == sources.to_dict()
+    html = (out / "evaluation.html").read_text()
+    assert "Accuracy per held-out part" in html and "news_ko_entertainment" in html

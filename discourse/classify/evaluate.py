@@ -7,11 +7,11 @@ Protocols (all run in one call, every model and baseline on the same split):
   training on the public data (without DEBAGREEMENT test), the seeds and the real threads'
   train split; four labels, with expected calibration error and the off-topic share on
   threads whose labels have no off-topic comment.
-* ``real threads (leave one thread out)`` — every labelled real thread (both splits) held
-  out in turn, training on the public data (without DEBAGREEMENT test), the seeds and the
-  other real threads: all labelled comments scored once, with each thread's accuracy
-  (``per_group``), so that one unusual thread (a language no other thread has) shows as
-  such instead of deciding the number.
+* ``real threads (leave one source out)`` — the labelled real threads of each source (a
+  page, dump or dataset file; both splits) held out in turn, training on the public data
+  (without DEBAGREEMENT test), the seeds and the other sources' threads: all labelled
+  comments scored once, with each source's accuracy (``per_group``), so that one unusual
+  source shows as such instead of deciding the number.
 * ``seeds`` — leave-one-thread-out cross-validation on the hand-labelled seeds, training
   on the public data (without DEBAGREEMENT test), the real threads' train split and the
   other seed threads; four labels.
@@ -221,12 +221,15 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
         _leave_one_group_out(ev, "seeds (thread CV)", seeds,
                              pd.concat([not_deb_test, real_train], ignore_index=True),
                              baselines, progress, cap, calibrated=True)
-    # Every labelled real thread held out in turn (train and test splits alike).
+    # Every source of labelled real threads held out in turn (train and test splits alike).
+    from discourse.classify.realthreads import source_of
+
     real_all = pd.concat([real_train, real_test], ignore_index=True)
-    if real_all["group"].nunique() >= 2:
-        _leave_one_group_out(ev, "real threads (leave one thread out)", real_all,
+    folds = real_all["group"].astype(str).map(source_of)
+    if folds.nunique() >= 2:
+        _leave_one_group_out(ev, "real threads (leave one source out)", real_all,
                              pd.concat([not_deb_test, seeds], ignore_index=True),
-                             baselines, progress, cap, calibrated=False)
+                             baselines, progress, cap, calibrated=False, folds=folds)
     # In-dataset held-out splits.
     splits = {"debagreement": (["dev"], ["test"]), "iac_awtp_abcd": (["train", "dev"], ["test"]),
               "rumoureval": (["train", "dev"], ["test"])}
@@ -253,11 +256,12 @@ def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
                          base: pd.DataFrame, baselines: Iterable[str],
                          progress: Callable[[str], None], cap: Callable[[pd.DataFrame],
                                                                       pd.DataFrame],
-                         calibrated: bool) -> None:
-    """Hold out each conversation (``group``) of ``frame`` in turn: ours and every
-    baseline are trained on ``base`` plus the other groups and predict the held-out one;
-    the pooled predictions are scored once over the four labels, with each group's
-    accuracy in ``per_group``.  ``calibrated``: ours by the full recipe (two fits per
+                         calibrated: bool, folds: pd.Series | None = None) -> None:
+    """Hold out each conversation (``group``) of ``frame`` in turn, or each value of
+    ``folds`` (one per row of ``frame``: e.g. the source file, whose threads are held out
+    together): ours and every baseline are trained on ``base`` plus the rest and predict
+    the held-out part; the pooled predictions are scored once over the four labels, with
+    each part's accuracy in ``per_group``.  ``calibrated``: ours by the full recipe (two fits per
     fold: ECE is reported); otherwise one fit per fold with the design-prior correction
     only, which takes the same decisions (the temperature never changes one) at half the
     cost."""
@@ -270,10 +274,10 @@ def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
     groups: list[str] = []
     confidences: list[float] = []
     train = frame.iloc[:0]
-    for doc in sorted(frame["group"].astype(str).unique()):
-        test = frame[frame["group"].astype(str) == doc]
-        train = cap(pd.concat([base, frame[frame["group"].astype(str) != doc]],
-                              ignore_index=True))
+    keys = (frame["group"] if folds is None else folds).astype(str).to_numpy()
+    for doc in sorted(set(keys)):
+        test = frame[keys == doc]
+        train = cap(pd.concat([base, frame[keys != doc]], ignore_index=True))
         progress(f"{protocol}: held-out {doc} ({len(test)} comments)")
         if calibrated:
             model = _fit(train)
