@@ -85,3 +85,33 @@ def test_bundled_model_is_calibrated_and_round_trips(tmp_path):
     again = Classifier.load(path)
     assert again.calibration.temperature == pytest.approx(model.calibration.temperature)
     assert again.calibration.bias == pytest.approx(model.calibration.bias)
+
+
+def _row(**p: float) -> list[float]:
+    return [p.get(label, 0.0) for label in LABELS]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("정신차려라 이미 끝났다", "rebuttal"),                  # no cue: the next label
+    ("Please stay on topic, this thread is about pardons.", "moderation"),
+    ("Ho rimosso il commento: fuori tema.", "moderation"),    # an Italian cue
+])
+def test_moderation_needs_a_cue(text, expected):
+    from discourse.classify.model import decide
+
+    proba = np.array([_row(agreement=0.2, rebuttal=0.25, moderation=0.3, **{"off-topic": 0.25})])
+    assert decide(proba, [text]) == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("nice one", "agreement"),                                 # neither needs-evidence label fits
+    ("Check out my channel for free giveaways!", "off-topic"),  # promotion cue
+])
+def test_rare_labels_fall_through_to_the_best_supported_one(text, expected):
+    from discourse.classify.model import decide
+
+    # moderation first, off-topic second, agreement third: without cues both rare labels go
+    proba = np.array([_row(agreement=0.2, rebuttal=0.1, moderation=0.4, **{"off-topic": 0.3})])
+    assert decide(proba, [text]) == [expected]
+    # a decision restricted to one label is that label, evidence or not
+    assert decide(proba, [text], ("moderation",)) == ["moderation"]
