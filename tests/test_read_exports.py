@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 import zstandard
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from discourse.errors import InputError
@@ -503,6 +503,10 @@ _JSON = st.recursive(_SCALARS, lambda inner: st.one_of(
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(_JSON, st.sampled_from(["reddit-json", "reddit-ndjson", "hn-json"]), st.booleans())
+# found by this test: an HN "type" that is a list (hashed by a set lookup), a "text" that is
+# not a string (html_to_text called .strip() on it)
+@example({"id": 1, "type": [], "kids": []}, "hn-json", False)
+@example({"id": 1, "type": "story", "text": True, "kids": [{"id": 2, "text": 2}]}, "hn-json", False)
 def test_any_json_gives_threads_or_one_line_error(tmp_path_factory, value, fmt, lines):
     path = tmp_path_factory.mktemp("j") / "x.json"
     if lines and isinstance(value, list):

@@ -42,7 +42,9 @@ __all__ = ["SITE", "read"]
 
 SITE = "news.ycombinator.com"
 _ITEM = "https://news.ycombinator.com/item?id="
-_STORY_TYPES = {"story", "poll", "job", "pollopt"}
+#: A tuple, not a set: ``item.get("type") in`` it must also work when a file holds a list
+#: or an object there (a set would hash it and raise).
+_STORY_TYPES = ("story", "poll", "job", "pollopt")
 
 
 def _loads(doc: Document) -> Any:

@@ -138,7 +138,7 @@ _BLOCKS = frozenset({"p", "div", "blockquote", "pre", "li", "ul", "ol", "h1", "h
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
-def html_to_text(fragment: str | None, keep_newlines: bool = False) -> str:
+def html_to_text(fragment: object, keep_newlines: bool = False) -> str:
     """Plain text of an HTML fragment (a comment body): block elements (``<p>``, ``<div>``,
     ``<blockquote>``, …) become paragraphs separated by a blank line, ``<br>`` a line
     break, blockquote lines are prefixed ``> `` (so quote detection sees them), ``<pre>``
@@ -147,8 +147,9 @@ def html_to_text(fragment: str | None, keep_newlines: bool = False) -> str:
     Whitespace collapses as in HTML, except with ``keep_newlines`` (WordPress comments,
     whose line breaks are shown: one newline is a line break, two a paragraph).  Parsed
     with lxml's HTML parser (never fetches anything); no recursion, so any depth works.
+    Anything but a string (a malformed JSON field: a number, list or object) has no text.
     """
-    if not fragment or not fragment.strip():
+    if not isinstance(fragment, str) or not fragment.strip():
         return ""
     if "<" not in fragment and "&" not in fragment:
         return _finish_plain(fragment, keep_newlines)
