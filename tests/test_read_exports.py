@@ -563,3 +563,26 @@ def test_any_xml_gives_threads_or_one_line_error(tmp_path_factory, body, root):
         return
     for t in threads:
         orjson.dumps(t.to_dict())
+
+
+def test_walk_nested_visits_in_document_order_at_any_depth():
+    from discourse.read.assemble import walk_nested
+
+    deep: dict = {"k": "d0", "r": []}
+    node = deep
+    for i in range(1, 5000):  # deeper than Python's recursion limit
+        node["r"].append({"k": f"d{i}", "r": []})
+        node = node["r"][0]
+    roots = [{"k": "a", "r": [{"k": "a1", "r": [{"k": "a11"}]}, "junk", {"k": "a2"}]},
+             {"k": "skip", "r": [{"k": "never"}]}, {"k": "b"}, deep]
+    seen: list[tuple[str, str | None]] = []
+
+    def visit(node, parent):
+        if not isinstance(node, dict) or node["k"] == "skip":
+            return None
+        seen.append((node["k"], parent))
+        return node["k"], node.get("r")
+
+    walk_nested(roots, visit)
+    assert seen[:5] == [("a", None), ("a1", "a"), ("a11", "a1"), ("a2", "a"), ("b", None)]
+    assert len(seen) == 5 + 5000 and seen[-1] == ("d4999", "d4998")

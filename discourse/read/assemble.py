@@ -11,10 +11,29 @@ the same way; nesting of any depth is built without recursion.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from discourse.model import Comment, Thread
+
+
+def walk_nested(roots: list[Any],
+                visit: Callable[[Any, str | None], tuple[str, Any] | None]) -> None:
+    """Walk nested reply objects (API items holding their replies) depth first, in
+    document order, without recursion (any depth).  ``visit(node, parent_key)`` is called
+    once per node of ``roots`` and of every children list it returns: it gives ``(key,
+    children)`` for a node to descend into (``children`` walked only when it is a
+    non-empty list) or ``None`` for a node to skip with its subtree."""
+    stack: list[tuple[list[Any], int, str | None]] = [(roots, 0, None)]
+    while stack:
+        children, i, parent = stack.pop()
+        if i >= len(children):
+            continue
+        stack.append((children, i + 1, parent))
+        found = visit(children[i], parent)
+        if found is not None and isinstance(found[1], list) and found[1]:
+            stack.append((found[1], 0, found[0]))
 
 
 @dataclass(slots=True)

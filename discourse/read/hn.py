@@ -33,7 +33,7 @@ from typing import Any
 import orjson
 
 from discourse.model import Thread
-from discourse.read.assemble import Post, assemble, note_statuses
+from discourse.read.assemble import Post, assemble, note_statuses, walk_nested
 from discourse.read.source import Document
 from discourse.read.structured import epoch_iso, html_to_text, iso_utc, load_json, unknown_json
 from discourse.read.targets import attach_quotes_and_targets
@@ -136,23 +136,18 @@ def _nested(root: dict[str, Any], algolia: bool) -> Thread:
     thread = _thread(root if is_story else None, algolia)
     posts: list[Post] = []
     top = root.get(field) if is_story else [root]
-    stack: list[tuple[list[Any], int, str | None]] = [(top if isinstance(top, list) else [],
-                                                       0, None)]
     skipped = 0
-    while stack:
-        children, i, parent = stack.pop()
-        if i >= len(children):
-            continue
-        stack.append((children, i + 1, parent))
-        child = children[i]
+
+    def visit(child: Any, parent: str | None) -> tuple[str, Any] | None:
+        nonlocal skipped
         if not isinstance(child, dict):
             skipped += 1
-            continue
+            return None
         p = _post(child, parent, algolia)
         posts.append(p)
-        kids = child.get(field)
-        if isinstance(kids, list) and kids:
-            stack.append((kids, 0, p.key))
+        return p.key, child.get(field)
+
+    walk_nested(top if isinstance(top, list) else [], visit)
     if not is_story:
         thread.thread_id = str(root.get("story_id") or root.get("parent") or "") or None
         thread.warnings.append("no story in this file (the tree starts at a comment); title "

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from discourse.model import Thread
-from discourse.read.assemble import Post, assemble, note_statuses
+from discourse.read.assemble import Post, assemble, note_statuses, walk_nested
 from discourse.read.source import Document
 from discourse.read.structured import (
     SPILL_BOUND,
@@ -167,16 +167,11 @@ def read_api(doc: Document) -> Iterator[Thread]:
     thread = _thread_from_post(post, "reddit-json")
     posts_out: list[Post] = []
     missing = stubs = continued = 0
-    # Depth-first, iteratively: (children list, parent key) frames.
-    stack: list[tuple[list[Any], int, str | None]] = [(comments, 0, None)]
-    while stack:
-        children, i, parent = stack.pop()
-        if i >= len(children):
-            continue
-        stack.append((children, i + 1, parent))
-        child = children[i]
+
+    def visit(child: Any, parent: str | None) -> tuple[str, Any] | None:
+        nonlocal missing, stubs, continued
         if not isinstance(child, dict) or not isinstance(child.get("data"), dict):
-            continue
+            return None
         kind, cdata = child.get("kind"), child["data"]
         if kind == "more":
             count = _int(cdata.get("count")) or 0
@@ -184,18 +179,18 @@ def read_api(doc: Document) -> Iterator[Thread]:
                 continued += 1
             missing += count
             stubs += 1
-            continue
+            return None
         if kind != "t1":
-            continue
+            return None
         p = _comment_post(cdata, parent)
         posts_out.append(p)
         if thread.thread_id is None:
             thread.thread_id = _strip_prefix(cdata.get("link_id"))
         if thread.site is None:
             thread.site = _site(cdata.get("subreddit"))
-        replies = _listing_children(cdata.get("replies"))
-        if replies:
-            stack.append((replies, 0, p.key))
+        return p.key, _listing_children(cdata.get("replies"))
+
+    walk_nested(comments, visit)
     if post is None:
         thread.warnings.append("no post in this response (a bare comment listing); title "
                                "and article unknown")
