@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import orjson
@@ -214,8 +214,14 @@ def _news_title_group(index: int, path: Path) -> tuple[str, list[Item]]:
     """One title group of ``news_ko_entertainment.json`` (comments of a Korean portal's
     entertainment news, grouped by the title of the article they were posted under): the
     article text is only its title; every comment answers the article (keys ``<split>-<row>``)."""
-    group = orjson.loads(path.read_bytes())["threads"][index]
+    group = _title_groups(path)[index]
     return group["title"], [Item(c["key"], None, c["text"]) for c in group["comments"]]
+
+
+@cache
+def _title_groups(path: Path) -> list[dict]:
+    """The file's title groups, read once for all of its threads."""
+    return orjson.loads(path.read_bytes())["threads"]
 
 
 #: thread -> (file, extractor).  Files under SHARED are not in the project.
