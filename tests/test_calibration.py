@@ -115,3 +115,54 @@ def test_rare_labels_fall_through_to_the_best_supported_one(text, expected):
     assert decide(proba, [text]) == [expected]
     # a decision restricted to one label is that label, evidence or not
     assert decide(proba, [text], ("moderation",)) == ["moderation"]
+
+
+texts = st.sampled_from(["nice one", "Check out my channel for free giveaways!",
+                         "Please stay on topic, this thread is about pardons.",
+                         "정신차려라 이미 끝났다", "", "word " * 70])
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows, st.data())
+def test_conditioned_probabilities_agree_with_the_decision(raw, data):
+    """The confidence shown is the probability of the label taken: after the evidence rule
+    the decided label is the most probable, ruled-out labels have 0, rows sum to 1."""
+    from discourse.classify.model import condition_on_evidence, decide, evidence_mask
+
+    proba = _normalised(raw)
+    replies = data.draw(st.lists(texts, min_size=len(proba), max_size=len(proba)))
+    conditioned = condition_on_evidence(proba, replies)
+    assert np.allclose(conditioned.sum(axis=1), 1)
+    assert not conditioned[~evidence_mask(replies)].any()
+    decided = [LABELS.index(label) for label in decide(proba, replies)]
+    assert np.array_equal(conditioned.argmax(axis=1), decided)
+    # conditioning twice changes nothing; an inline note keeps its moderation mass
+    assert np.allclose(condition_on_evidence(conditioned, replies), conditioned)
+    inline = condition_on_evidence(proba, replies, inline=[True] * len(proba))
+    assert np.all(inline[:, LABELS.index("moderation")] > 0)
+
+
+def test_temperature_is_fitted_on_the_labels_the_rule_allows():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)                      # agreement / rebuttal truths
+    proba = np.full((300, 4), 0.05)
+    guess = np.where(rng.random(300) < 0.7, y, 1 - y)
+    proba[np.arange(300), guess] = 0.5
+    proba[:, LABELS.index("moderation")] = 0.35      # mass the rule takes away
+    proba /= proba.sum(axis=1, keepdims=True)
+    labels = [LABELS[i] for i in y]
+    labels[:10] = ["moderation"] * 10                # truths the rule rules out
+    allowed = np.ones((300, 4), dtype=bool)
+    allowed[:, LABELS.index("moderation")] = False
+    cal = Calibration.fit(proba, labels, [1, 1, 1, 1], allowed)
+    assert cal.fitted_on["ruled_out"] == 10 and cal.fitted_on["rows"] == 290
+    q = cal.apply(proba)
+    q = np.where(allowed, q, 0.0) / np.where(allowed, q, 0.0).sum(axis=1, keepdims=True)
+    ok = q.argmax(axis=1) == np.array([LABELS.index(label) for label in labels])
+    assert expected_calibration_error(q.max(axis=1)[10:], ok[10:]) < 0.06
+    # without the mask the moderation mass makes the same model look far less sure
+    plain = Calibration.fit(proba, labels, [1, 1, 1, 1])
+    assert plain.temperature > cal.temperature
+    with pytest.raises(ValueError, match="allowed has shape"):
+        Calibration.fit(proba, labels, [1, 1, 1, 1], allowed[:, :3])
+

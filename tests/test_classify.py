@@ -186,5 +186,9 @@ def test_evaluate_seeds_only_cross_validates_by_thread(tmp_path, capsys):
     for r in cv:
         assert r["n"] == len(real)
         assert {g: v["n"] for g, v in r["per_group"].items()} == sources.to_dict()
+    for r in result["results"]:
+        low, high = r["macro_f1_ci"]
+        assert low <= r["macro_f1"] <= high, r
     html = (out / "evaluation.html").read_text()
     assert "Accuracy per held-out part" in html and "news_ko_entertainment" in html
+    assert "95% interval" in html

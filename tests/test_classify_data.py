@@ -28,7 +28,7 @@ from discourse.classify.data import (
     load_seeds,
     parse_mapping,
 )
-from discourse.classify.scoring import confusion_figure, format_table, score
+from discourse.classify.scoring import confusion_figure, format_table, macro_f1_interval, score
 from discourse.errors import DataError
 from discourse.model import LABELS
 
@@ -336,6 +336,28 @@ def test_score_predictions_outside_labels_and_table() -> None:
     assert fig.data[0].type == "heatmap"
     assert np.asarray(fig.data[0].text).tolist()[0] == [2, 1, 0, 0]
 
+
+
+def test_bootstrap_interval_is_sklearn_macro_f1_over_resamples() -> None:
+    """The vectorised interval is the percentile range of sklearn's macro-F1 on the same
+    resamples (rows drawn by the same generator), predictions outside the labels counted
+    as wrong; it brackets the point estimate and narrows with more rows."""
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(5)
+    y = rng.choice(FOUR, 200, p=[0.5, 0.3, 0.1, 0.1])
+    pred = np.where(rng.random(200) < 0.7, y, rng.choice([*FOUR, "other"], 200))
+    low, high = macro_f1_interval(y, pred, FOUR, resamples=200, seed=3)
+    idx = np.random.default_rng(3).integers(0, 200, size=(200, 200))
+    brute = [f1_score(y[i], pred[i], labels=FOUR, average="macro", zero_division=0) for i in idx]
+    assert (low, high) == pytest.approx(tuple(np.percentile(brute, [2.5, 97.5])))
+    point = score(y, pred, FOUR)
+    assert low < point["macro_f1"] < high
+    assert point["macro_f1_ci"] == pytest.approx(list(macro_f1_interval(y, pred, FOUR)), abs=1e-4)
+    wide = macro_f1_interval(y[:40], pred[:40], FOUR)
+    assert wide[1] - wide[0] > high - low
+    assert macro_f1_interval([], [], FOUR) == (0.0, 0.0)
+    assert "95% CI" in format_table([point]).splitlines()[0]
 
 # -- baselines -------------------------------------------------------------------------------
 FOUR_WAY = pairs(

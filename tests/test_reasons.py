@@ -45,6 +45,9 @@ def _check(thread, model: Classifier) -> int:
             assert not (a in heads and b in heads), f"{thread.source} {comment.id}: {p.reasons}"
         assert abs(sum(p.probabilities.values()) - 1) < 1e-3
         assert p.confidence == pytest.approx(p.probabilities[p.label], abs=1e-3)
+        # the probabilities agree with the decision (evidence rule applied to both)
+        assert p.probabilities[p.label] == max(p.probabilities.values()), (
+            f"{thread.source} {comment.id}: {p.label} under {p.probabilities}")
         checked += 1
     return checked
 

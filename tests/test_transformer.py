@@ -328,11 +328,16 @@ def ensemble(model) -> EnsembleClassifier:
 def test_ensemble_mixes_the_two_models(ensemble, model):
     mixed = ensemble.predict_proba_pairs(PARENTS, REPLIES)
     assert list(mixed.columns) == list(LABELS)
-    linear = ensemble.linear.predict_proba_pairs(PARENTS, REPLIES).to_numpy()
+    from discourse.classify.model import _pairs_from_texts, condition_on_evidence
+
+    # the calibrated linear probabilities before the evidence rule, mixed, then the rule
+    linear = ensemble.linear._calibrated(_pairs_from_texts(PARENTS, REPLIES, None))[0]
     pair = model.predict_proba(PARENTS, REPLIES)
     w = model.meta["ensemble_weight"]
     assert ensemble.weight == w
-    np.testing.assert_allclose(mixed.to_numpy(), w * linear + (1 - w) * pair, atol=1e-9)
+    np.testing.assert_allclose(mixed.to_numpy(),
+                               condition_on_evidence(w * linear + (1 - w) * pair, REPLIES),
+                               atol=1e-9)
     np.testing.assert_allclose(mixed.sum(axis=1), 1.0, atol=1e-9)
     assert ensemble.predict_pairs(PARENTS, REPLIES) == list(mixed.idxmax(axis=1))
 

@@ -99,20 +99,34 @@ class Calibration:
 
     @classmethod
     def fit(cls, proba: np.ndarray, labels: Sequence[str], frequencies: Sequence[float],
-            **fitted_on: Any) -> Calibration:
+            allowed: np.ndarray | None = None, **fitted_on: Any) -> Calibration:
         """The prior correction for ``frequencies`` (see :meth:`prior_bias`) and the
         temperature minimising the negative log-likelihood of ``labels`` (n) under
         ``softmax((log(proba) + b) / T)`` on held-out raw probabilities ``proba`` (n × 4),
-        searched over [:data:`MIN_T`, :data:`MAX_T`].  Raises ``ValueError`` on shape
+        searched over [:data:`MIN_T`, :data:`MAX_T`].
+
+        ``allowed`` (n × 4 booleans, optional) is the decision rule's mask: labels it rules
+        out are removed from each row's softmax, as they are at prediction time
+        (:func:`discourse.classify.model.condition_on_evidence`), and rows whose true label
+        it rules out are left out of the fit (their likelihood is 0 at every temperature;
+        their count is recorded as ``ruled_out``).  Raises ``ValueError`` on shape
         mismatch."""
         from scipy.optimize import minimize_scalar
 
         proba = np.asarray(proba, dtype=float)
-        y = np.array([LABELS.index(lab) for lab in labels])
+        y = np.array([LABELS.index(lab) for lab in labels], dtype=int)
         if proba.shape != (len(y), len(LABELS)):
             raise ValueError(f"proba has shape {proba.shape}, expected ({len(y)}, {len(LABELS)})")
+        if allowed is not None and np.shape(allowed) != proba.shape:
+            raise ValueError(f"allowed has shape {np.shape(allowed)}, expected {proba.shape}")
         bias = cls.prior_bias(frequencies)
         z0 = np.log(np.clip(proba, _EPS, 1.0)) + np.asarray(bias)
+        if allowed is not None:
+            allowed = np.asarray(allowed, dtype=bool)
+            keep = allowed[np.arange(len(y)), y]
+            fitted_on.setdefault("ruled_out", int((~keep).sum()))
+            z0 = np.where(allowed, z0, -np.inf)[keep]
+            y = y[keep]
         rows = np.arange(len(y))
 
         def nll(log_t: float) -> float:
@@ -120,8 +134,10 @@ class Calibration:
             z = z - z.max(axis=1, keepdims=True)
             return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, y]))
 
-        found = minimize_scalar(nll, bounds=(np.log(MIN_T), np.log(MAX_T)), method="bounded")
         fitted_on.setdefault("rows", len(y))
+        if not len(y):
+            return cls(1.0, bias, fitted_on)
+        found = minimize_scalar(nll, bounds=(np.log(MIN_T), np.log(MAX_T)), method="bounded")
         return cls(float(np.exp(found.x)), bias, fitted_on)
 
 

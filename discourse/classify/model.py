@@ -146,22 +146,48 @@ def moderation_evidence(text: str) -> bool:
 NEEDS_EVIDENCE = {"off-topic": off_topic_evidence, "moderation": moderation_evidence}
 
 
+def evidence_mask(replies: list[str], inline: Any = None) -> np.ndarray:
+    """Boolean ``(len(replies), 4)`` in :data:`LABELS` order: whether each label may be
+    chosen for each reply — always, except the :data:`NEEDS_EVIDENCE` labels, which need
+    their evidence in the reply's text.  ``inline`` (one boolean per reply, optional) marks
+    inline moderator notes, which are evidence of moderation by themselves."""
+    allowed = np.ones((len(replies), len(LABELS)), dtype=bool)
+    for label, has_evidence in NEEDS_EVIDENCE.items():
+        allowed[:, LABELS.index(label)] = [has_evidence(str(text)) for text in replies]
+    if inline is not None:
+        allowed[np.asarray(inline, dtype=bool), LABELS.index("moderation")] = True
+    return allowed
+
+
+def condition_on_evidence(proba: np.ndarray, replies: list[str], inline: Any = None) -> np.ndarray:
+    """``proba`` (rows × :data:`LABELS`, rows sum to 1) conditioned on the evidence rule:
+    labels :func:`evidence_mask` rules out get 0 and each row is renormalised, so that the
+    probabilities agree with the decision and the confidence shown is the probability of
+    the label taken.  Equivalent to masking the logits before the calibration's softmax.
+    ``inline`` as in :func:`evidence_mask`.  A row with no mass left on its allowed labels
+    is returned as it was."""
+    proba = np.asarray(proba, dtype=float)
+    if not len(proba):
+        return proba
+    masked = np.where(evidence_mask(replies, inline), proba, 0.0)
+    total = masked.sum(axis=1, keepdims=True)
+    return np.where(total > 0, masked / np.where(total > 0, total, 1.0), proba)
+
+
 def decide(proba: np.ndarray, replies: list[str], labels: tuple[str, ...] = LABELS) -> list[str]:
     """The label of each row of ``proba`` (rows × :data:`LABELS`): the most probable of
     ``labels``, except that off-topic and moderation are only chosen with evidence
-    (:data:`NEEDS_EVIDENCE`; otherwise the next most probable label).  An inline moderator
-    note is moderation by rule, outside this function."""
-    allowed = np.array([lab in labels for lab in LABELS])
-    out: list[str] = []
-    for row, text in zip(np.asarray(proba, dtype=float), replies, strict=True):
-        scores = np.where(allowed, row, -1.0)
-        best = int(scores.argmax())
-        while ((scores >= 0).sum() > 1 and LABELS[best] in NEEDS_EVIDENCE
-               and not NEEDS_EVIDENCE[LABELS[best]](text)):
-            scores[best] = -1.0
-            best = int(scores.argmax())
-        out.append(LABELS[best])
-    return out
+    (:data:`NEEDS_EVIDENCE`; otherwise the next most probable label; when none of
+    ``labels`` has its evidence, the most probable of them).  An inline moderator note is
+    moderation by rule, outside this function."""
+    proba = np.asarray(proba, dtype=float).reshape(-1, len(LABELS))
+    if len(proba) != len(replies):
+        raise ValueError(f"{len(proba)} probability rows for {len(replies)} replies")
+    wanted = np.array([lab in labels for lab in LABELS])
+    allowed = evidence_mask(replies) & wanted
+    allowed[~allowed.any(axis=1)] = wanted
+    best = np.where(allowed, proba, -1.0).argmax(axis=1)
+    return [LABELS[i] for i in best]
 
 
 @dataclass(slots=True)
@@ -279,7 +305,18 @@ class Classifier:
 
     def _scored(self, frame: pd.DataFrame, calibrated: bool = True):
         """``(probabilities, X)``: probabilities rows × :data:`LABELS` (0 for labels never
-        trained; calibrated unless ``calibrated=False``) and the feature matrix."""
+        trained; calibrated and conditioned on the evidence rule
+        (:func:`condition_on_evidence`) unless ``calibrated=False``) and the feature
+        matrix."""
+        proba, X = self._calibrated(frame, calibrated)
+        if calibrated and len(proba):
+            inline = frame["inline"].fillna(False).astype(bool).to_numpy() \
+                if "inline" in frame.columns else None
+            proba = condition_on_evidence(proba, frame["reply"].astype(str).tolist(), inline)
+        return proba, X
+
+    def _calibrated(self, frame: pd.DataFrame, calibrated: bool = True):
+        """:meth:`_scored` before the evidence rule."""
         out = np.zeros((len(frame), len(LABELS)))
         if frame.empty:
             return out, None

@@ -18,7 +18,7 @@ import pandas as pd
 
 from discourse.classify.calibration import Calibration
 from discourse.classify.features import cached_sentiment
-from discourse.classify.model import Classifier
+from discourse.classify.model import Classifier, evidence_mask
 from discourse.errors import DataError
 from discourse.model import LABELS
 
@@ -134,6 +134,7 @@ def fit_calibrated(pairs: pd.DataFrame,
         first = Classifier.fit(pairs[~held])
         raw = first.predict_frame(pairs[held], calibrated=False).to_numpy()
         calibration = Calibration.fit(raw, pairs["label"][held].tolist(), frequencies,
+                                      evidence_mask(pairs["reply"][held].astype(str).tolist()),
                                       source="held-out in-domain conversations")
     else:
         calibration = Calibration(1.0, Calibration.prior_bias(frequencies),

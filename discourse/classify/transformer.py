@@ -422,10 +422,10 @@ class EnsembleClassifier(Classifier):
                          f"linear model with Classifier.save and retrain the transformer "
                          f"with discourse.classify.transformer_train")
 
-    def _scored(self, frame, calibrated: bool = True):
+    def _calibrated(self, frame, calibrated: bool = True):
         """The linear model's probabilities mixed with the transformer's (see the class
         docs), and the linear model's feature matrix (for reasons)."""
-        linear, X = super()._scored(frame, calibrated)
+        linear, X = super()._calibrated(frame, calibrated)
         if not calibrated or self.weight >= 1.0 or frame.empty:
             return linear, X
         pair = self.pair.predict_proba(list(frame["parent"]), list(frame["reply"]))
