@@ -280,12 +280,16 @@ class Classifier:
         proba = self.predict_proba_pairs(parent_texts, reply_texts, article_texts)
         return decide(proba.to_numpy(), [str(r) for r in reply_texts]) if len(proba) else []
 
-    def predict_frame(self, pairs: pd.DataFrame, calibrated: bool = True) -> pd.DataFrame:
-        """Probabilities for a pairs frame (columns as in :func:`prepare_pairs`)."""
-        return self._proba(prepare_pairs(pairs), calibrated)
+    def predict_frame(self, pairs: pd.DataFrame, calibrated: bool = True,
+                      evidence: bool = True) -> pd.DataFrame:
+        """Probabilities for a pairs frame (columns as in :func:`prepare_pairs`): rows ×
+        :data:`LABELS`.  ``calibrated=False``: the raw model's; ``evidence=False``:
+        calibrated but before the evidence rule (:func:`condition_on_evidence`)."""
+        return self._proba(prepare_pairs(pairs), calibrated, evidence)
 
-    def _proba(self, frame: pd.DataFrame, calibrated: bool = True) -> pd.DataFrame:
-        proba = self._scored(frame, calibrated)[0]
+    def _proba(self, frame: pd.DataFrame, calibrated: bool = True,
+               evidence: bool = True) -> pd.DataFrame:
+        proba = self._scored(frame, calibrated, evidence)[0]
         return pd.DataFrame(proba, index=frame.index, columns=list(LABELS))
 
     def _features(self, frame: pd.DataFrame):
@@ -303,13 +307,13 @@ class Classifier:
         classes = {str(c) for c in self.pipeline.named_steps["clf"].classes_}
         return np.array([label in classes for label in LABELS])
 
-    def _scored(self, frame: pd.DataFrame, calibrated: bool = True):
+    def _scored(self, frame: pd.DataFrame, calibrated: bool = True, evidence: bool = True):
         """``(probabilities, X)``: probabilities rows × :data:`LABELS` (0 for labels never
-        trained; calibrated and conditioned on the evidence rule
-        (:func:`condition_on_evidence`) unless ``calibrated=False``) and the feature
+        trained; calibrated unless ``calibrated=False``, then conditioned on the evidence
+        rule (:func:`condition_on_evidence`) unless ``evidence=False``) and the feature
         matrix."""
         proba, X = self._calibrated(frame, calibrated)
-        if calibrated and len(proba):
+        if calibrated and evidence and len(proba):
             inline = frame["inline"].fillna(False).astype(bool).to_numpy() \
                 if "inline" in frame.columns else None
             proba = condition_on_evidence(proba, frame["reply"].astype(str).tolist(), inline)
