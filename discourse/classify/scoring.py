@@ -20,6 +20,7 @@ _METRIC_KEYS = ("labels", "n", "accuracy", "balanced_accuracy", "macro_f1", "mac
 #: Resamples and coverage of the bootstrap interval of macro-F1.
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_COVERAGE = 0.95
+_BOOTSTRAP_CHUNK_ROWS = 4_000_000
 
 
 def macro_f1_interval(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str],
@@ -41,9 +42,16 @@ def macro_f1_interval(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequ
     if n == 0:
         return 0.0, 0.0
     rng = np.random.default_rng(seed)
-    codes = (t * k + p)[rng.integers(0, n, size=(resamples, n))]
-    counts = np.bincount((codes + (np.arange(resamples) * k * k)[:, None]).ravel(),
-                         minlength=resamples * k * k).reshape(resamples, k, k)
+    pair_codes = t * k + p
+    # resamples in chunks of about 4 million rows (32 MB of indices) whatever the size of n
+    chunk = max(1, min(resamples, _BOOTSTRAP_CHUNK_ROWS // n))
+    parts = []
+    for start in range(0, resamples, chunk):
+        b = min(chunk, resamples - start)
+        codes = pair_codes[rng.integers(0, n, size=(b, n))]
+        parts.append(np.bincount((codes + (np.arange(b) * k * k)[:, None]).ravel(),
+                                 minlength=b * k * k).reshape(b, k, k))
+    counts = np.concatenate(parts)
     tp = np.einsum("bii->bi", counts)[:, : k - 1]
     denominator = counts.sum(axis=2)[:, : k - 1] + counts.sum(axis=1)[:, : k - 1]
     f1 = np.divide(2 * tp, denominator, out=np.zeros(tp.shape), where=denominator > 0)
