@@ -25,7 +25,9 @@ Protocols (all run in one call, every model and baseline on the same split):
   5-fold cross-validation grouped by parent.
 
 On agreement-vs-rebuttal test sets our four-label model's decision is restricted to those
-two labels (argmax over them); baselines are trained on the rows with those labels.
+two labels (argmax over them); baselines are trained on the rows with those labels.  Every
+macro-F1 comes with a 95% bootstrap interval over the test rows
+(:func:`discourse.classify.scoring.macro_f1_interval`).
 """
 
 from __future__ import annotations

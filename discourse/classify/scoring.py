@@ -84,7 +84,8 @@ def score(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -
         zeros = [[0] * len(labels) for _ in labels]
         per = {lab: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0} for lab in labels}
         return {"labels": labels, "n": 0, "accuracy": 0.0, "balanced_accuracy": 0.0,
-                "macro_f1": 0.0, "macro_f1_ci": [0.0, 0.0], "per_class": per, "confusion": zeros, "pred_outside_labels": 0}
+                "macro_f1": 0.0, "macro_f1_ci": [0.0, 0.0], "per_class": per,
+                "confusion": zeros, "pred_outside_labels": 0}
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true, y_pred, labels=labels, zero_division=0
     )

@@ -17,8 +17,8 @@ shipped files in ``discourse/classify/models/``).  Steps:
    n / (4·count)), AdamW with linear warm-up/decay, one epoch, length-bucketed batches.
 3. Export to ONNX (opset 17, dynamic batch and length) and quantise to int8 with fixed
    activation scales (:func:`quantize`: static QDQ, per-channel weights, so that a pair's
-   probabilities do not depend on its batch companions); the int8 file is shipped when it costs at most ``--int8-tolerance`` macro-F1 on the held-out
-   split (else the fp32 file).
+   probabilities do not depend on its batch companions); the int8 file is shipped when it
+   costs at most ``--int8-tolerance`` macro-F1 on the held-out split (else the fp32 file).
 4. Fit the temperature on the held-out split (minimum log loss, Guo et al. 2017); choose
    the linear model's share in the ensemble on the held-out split (minimum log loss over
    0, 0.1, …, 1, with a linear model retrained without the held-out rows).
