@@ -133,14 +133,15 @@ def test_conditioned_probabilities_agree_with_the_decision(raw, data):
 
     proba = _normalised(raw)
     replies = data.draw(st.lists(texts, min_size=len(proba), max_size=len(proba)))
-    conditioned = condition_on_evidence(proba, replies)
+    conditioned = condition_on_evidence(proba, evidence_mask(replies))
     assert np.allclose(conditioned.sum(axis=1), 1)
     assert not conditioned[~evidence_mask(replies)].any()
     decided = [LABELS.index(label) for label in decide(proba, replies)]
     assert np.array_equal(conditioned.argmax(axis=1), decided)
+    assert decide(proba, replies, allowed=evidence_mask(replies)) == decide(proba, replies)
     # conditioning twice changes nothing; an inline note keeps its moderation mass
-    assert np.allclose(condition_on_evidence(conditioned, replies), conditioned)
-    inline = condition_on_evidence(proba, replies, inline=[True] * len(proba))
+    assert np.allclose(condition_on_evidence(conditioned, evidence_mask(replies)), conditioned)
+    inline = condition_on_evidence(proba, evidence_mask(replies, inline=[True] * len(proba)))
     assert np.all(inline[:, LABELS.index("moderation")] > 0)
 
 

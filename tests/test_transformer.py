@@ -333,7 +333,7 @@ def ensemble(model) -> EnsembleClassifier:
 def test_ensemble_mixes_the_two_models(ensemble, model):
     mixed = ensemble.predict_proba_pairs(PARENTS, REPLIES)
     assert list(mixed.columns) == list(LABELS)
-    from discourse.classify.model import condition_on_evidence
+    from discourse.classify.model import condition_on_evidence, evidence_mask
 
     # the calibrated linear probabilities before the evidence rule, mixed, then the rule
     frame = pd.DataFrame({"parent": PARENTS, "reply": REPLIES})
@@ -342,7 +342,8 @@ def test_ensemble_mixes_the_two_models(ensemble, model):
     w = model.meta["ensemble_weight"]
     assert ensemble.weight == w
     np.testing.assert_allclose(mixed.to_numpy(),
-                               condition_on_evidence(w * linear + (1 - w) * pair, REPLIES),
+                               condition_on_evidence(w * linear + (1 - w) * pair,
+                                                     evidence_mask(REPLIES)),
                                atol=1e-9)
     np.testing.assert_allclose(mixed.sum(axis=1), 1.0, atol=1e-9)
     assert ensemble.predict_pairs(PARENTS, REPLIES) == list(mixed.idxmax(axis=1))

@@ -87,11 +87,12 @@ def _with_synthetic(train: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([train, synthetic_off_topic(train)], ignore_index=True)
 
 
-def _fit(train: pd.DataFrame) -> Classifier:
-    """Ours, trained by the bundled model's recipe (synthetic pairs, calibration)."""
+def _fit(augmented: pd.DataFrame) -> Classifier:
+    """Ours, trained by the bundled model's recipe on ``augmented`` (a training set with
+    its synthetic pairs, :func:`_with_synthetic`; the baselines train on the same rows)."""
     from discourse.classify.train import fit_calibrated
 
-    return fit_calibrated(_with_synthetic(train))
+    return fit_calibrated(augmented)
 
 
 def _pair_model():
@@ -172,11 +173,12 @@ def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
     """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``;
     returns ours."""
     progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
-    model = _fit(train)
+    augmented = _with_synthetic(train)
+    model = _fit(augmented)
     _add_ours(ev, protocol, dataset, model, test, labels, len(train))
     if dataset in ("real_threads", "debagreement"):
         _add_accurate(ev, protocol, dataset, model, test, labels, len(train))
-    train = _with_synthetic(train)
+    train = augmented
     base_train = train[train["label"].isin(labels)] if len(labels) < len(LABELS) else train
     for name in baselines:
         baseline = BASELINES[name]()
@@ -267,8 +269,7 @@ def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
     fits per fold: ECE is reported); otherwise one fit per fold with the design-prior
     correction only, which takes the same decisions (the temperature never changes one)
     at half the cost."""
-    from discourse.classify.calibration import Calibration
-    from discourse.classify.train import DESIGN_PRIOR
+    from discourse.classify.train import prior_calibration
 
     dataset = str(frame["dataset"].iloc[0])
     preds: dict[str, list] = {}
@@ -281,17 +282,16 @@ def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
         test = frame[keys == doc]
         train = cap(pd.concat([base, frame[keys != doc]], ignore_index=True))
         progress(f"{protocol}: held-out {doc} ({len(test)} comments)")
+        train = _with_synthetic(train)
         if calibrated:
             model = _fit(train)
         else:
-            model = Classifier.fit(_with_synthetic(train))
-            model.calibration = Calibration(1.0, Calibration.prior_bias(
-                [DESIGN_PRIOR[label] for label in LABELS]), {"source": "design prior"})
+            model = Classifier.fit(train)
+            model.calibration = prior_calibration("design prior")
         proba = model.predict_frame(test)
         decided = _inline_rule(test, proba)
         preds.setdefault(OURS, []).extend(decided)
         confidences.extend(_confidence(proba, decided))
-        train = _with_synthetic(train)
         for name in baselines:
             b = BASELINES[name]()
             b.fit(train)

@@ -159,32 +159,34 @@ def evidence_mask(replies: list[str], inline: Any = None) -> np.ndarray:
     return allowed
 
 
-def condition_on_evidence(proba: np.ndarray, replies: list[str], inline: Any = None) -> np.ndarray:
+def condition_on_evidence(proba: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """``proba`` (rows × :data:`LABELS`, rows sum to 1) conditioned on the evidence rule:
-    labels :func:`evidence_mask` rules out get 0 and each row is renormalised, so that the
-    probabilities agree with the decision and the confidence shown is the probability of
-    the label taken.  Equivalent to masking the logits before the calibration's softmax.
-    ``inline`` as in :func:`evidence_mask`.  A row with no mass left on its allowed labels
-    is returned as it was."""
+    labels ``allowed`` (an :func:`evidence_mask`, same shape) rules out get 0 and each row
+    is renormalised, so that the probabilities agree with the decision and the confidence
+    shown is the probability of the label taken.  Equivalent to masking the logits before
+    the calibration's softmax.  A row with no mass left on its allowed labels is returned
+    as it was."""
     proba = np.asarray(proba, dtype=float)
     if not len(proba):
         return proba
-    masked = np.where(evidence_mask(replies, inline), proba, 0.0)
+    masked = np.where(allowed, proba, 0.0)
     total = masked.sum(axis=1, keepdims=True)
     return np.where(total > 0, masked / np.where(total > 0, total, 1.0), proba)
 
 
-def decide(proba: np.ndarray, replies: list[str], labels: tuple[str, ...] = LABELS) -> list[str]:
+def decide(proba: np.ndarray, replies: list[str], labels: tuple[str, ...] = LABELS,
+           allowed: np.ndarray | None = None) -> list[str]:
     """The label of each row of ``proba`` (rows × :data:`LABELS`): the most probable of
     ``labels``, except that off-topic and moderation are only chosen with evidence
     (:data:`NEEDS_EVIDENCE`; otherwise the next most probable label; when none of
-    ``labels`` has its evidence, the most probable of them).  An inline moderator note is
+    ``labels`` has its evidence, the most probable of them).  ``allowed``: the replies'
+    :func:`evidence_mask` when the caller already has it.  An inline moderator note is
     moderation by rule, outside this function."""
     proba = np.asarray(proba, dtype=float).reshape(-1, len(LABELS))
     if len(proba) != len(replies):
         raise ValueError(f"{len(proba)} probability rows for {len(replies)} replies")
     wanted = np.array([lab in labels for lab in LABELS])
-    allowed = evidence_mask(replies) & wanted
+    allowed = (evidence_mask(replies) if allowed is None else allowed) & wanted
     allowed[~allowed.any(axis=1)] = wanted
     best = np.where(allowed, proba, -1.0).argmax(axis=1)
     return [LABELS[i] for i in best]
@@ -308,16 +310,18 @@ class Classifier:
         return np.array([label in classes for label in LABELS])
 
     def _scored(self, frame: pd.DataFrame, calibrated: bool = True, evidence: bool = True):
-        """``(probabilities, X)``: probabilities rows × :data:`LABELS` (0 for labels never
-        trained; calibrated unless ``calibrated=False``, then conditioned on the evidence
-        rule (:func:`condition_on_evidence`) unless ``evidence=False``) and the feature
-        matrix."""
+        """``(probabilities, X, allowed)``: probabilities rows × :data:`LABELS` (0 for
+        labels never trained; calibrated unless ``calibrated=False``, then conditioned on
+        the evidence rule (:func:`condition_on_evidence`) unless ``evidence=False``), the
+        feature matrix, and the :func:`evidence_mask` applied (``None`` when none was)."""
         proba, X = self._calibrated(frame, calibrated)
+        allowed = None
         if calibrated and evidence and len(proba):
             inline = frame["inline"].fillna(False).astype(bool).to_numpy() \
                 if "inline" in frame.columns else None
-            proba = condition_on_evidence(proba, frame["reply"].astype(str).tolist(), inline)
-        return proba, X
+            allowed = evidence_mask(frame["reply"].astype(str).tolist(), inline)
+            proba = condition_on_evidence(proba, allowed)
+        return proba, X, allowed
 
     def _calibrated(self, frame: pd.DataFrame, calibrated: bool = True):
         """:meth:`_scored` before the evidence rule."""
@@ -347,9 +351,10 @@ class Classifier:
     def _predict(self, thread: Thread) -> tuple[list[Prediction], np.ndarray]:
         if not thread.comments:
             return [], np.zeros(0)
-        proba, X = self._scored(thread_pairs(thread))
+        proba, X, allowed = self._scored(thread_pairs(thread))
         explainer = _Explainer(self, X, proba)
-        decided = decide(proba, [c.text for c in thread.comments])
+        # the mask also allows moderation for inline notes, which are moderation by rule below
+        decided = decide(proba, [c.text for c in thread.comments], allowed=allowed)
         out: list[Prediction] = []
         for i, c in enumerate(thread.comments):
             label = decided[i]

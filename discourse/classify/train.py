@@ -103,6 +103,12 @@ DESIGN_PRIOR = {"agreement": 0.48, "rebuttal": 0.36, "moderation": 0.06, "off-to
 MIN_CALIBRATION_ROWS = 20
 
 
+def prior_calibration(source: str) -> Calibration:
+    """The :data:`DESIGN_PRIOR` correction alone (``T = 1``), recording ``source``."""
+    return Calibration(1.0, Calibration.prior_bias([DESIGN_PRIOR[label] for label in LABELS]),
+                       {"source": source})
+
+
 def calibration_split(pairs: pd.DataFrame, share: float = CALIBRATION_SHARE) -> np.ndarray:
     """Boolean mask of the rows held out for calibration: every in-domain conversation
     (``group``) whose rank in a fixed hash order falls in the first ``share``; inline
@@ -137,8 +143,7 @@ def fit_calibrated(pairs: pd.DataFrame,
                                       evidence_mask(pairs["reply"][held].astype(str).tolist()),
                                       source="held-out in-domain conversations")
     else:
-        calibration = Calibration(1.0, Calibration.prior_bias(frequencies),
-                                  {"source": "design prior only (too few in-domain rows)"})
+        calibration = prior_calibration("design prior only (too few in-domain rows)")
     model = Classifier.fit(pairs)
     model.calibration = calibration
     return model
