@@ -142,7 +142,7 @@ def measure_cli(args: list[str]) -> dict:
 def measure_sentiment(path: Path) -> dict:
     """Seconds of one ``sentiment_profile`` call on the text in ``path`` (the analyzer
     loaded before timing) and the process's peak RSS."""
-    code = ("import sys, time\nfrom discourse.analyze.sentiment import sentiment_profile, "
+    code = ("import sys, time\nfrom discourse.sentiment import sentiment_profile, "
             "_analyzer\ntext = open(sys.argv[1], encoding='utf-8').read()\n_analyzer()\n"
             "t = time.perf_counter(); sentiment_profile(text)\n"
             "open(sys.argv[2], 'w').write(str(time.perf_counter() - t))\n")

@@ -334,8 +334,8 @@ def measure(step: str, corpus: Corpus, jobs: int, model: str | None) -> Measurem
 
 def _scan_worker(folder: str) -> None:
     """Step 1: read every document and match the marker regex on every (left-stripped) line."""
-    from discourse.read.text.lines import _MARKER
     from discourse.read.source import iter_document_paths
+    from discourse.read.text.lines import _MARKER
 
     start = time.perf_counter()
     match = _MARKER.match
@@ -354,9 +354,9 @@ def _scan_worker(folder: str) -> None:
 
 def _vader_worker(folder: str) -> None:
     """Step 3: VADER alone over every comment text; parsing is done but not timed."""
-    from discourse.analyze.sentiment import _analyzer, sentiment_profile, split_sentences
     from discourse.read import parse_file
     from discourse.read.source import iter_document_paths
+    from discourse.sentiment import _analyzer, sentiment_profile, split_sentences
 
     start = time.perf_counter()
     _analyzer()

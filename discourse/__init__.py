@@ -1,10 +1,11 @@
 """discourse: rebuild reply trees from saved comment sections, classify replies, report debates."""
 
 from discourse.errors import DataError, DiscourseError, InputError, ModelError
-from discourse.export import read_output
-from discourse.model import LABELS, LAYOUTS, Comment, Thread
+from discourse.labels import LABELS
+from discourse.model import LAYOUTS, Comment, Thread
 from discourse.read import iter_threads, parse_file, read_file
 from discourse.read.text import parse_text
+from discourse.write import read_output
 
 __all__ = [
     "LABELS",
@@ -20,15 +21,16 @@ __all__ = [
     "parse_text",
     "read_file",
     "read_output",
-    "Classifier",
+    "load_model",
+    "annotate",
 ]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
     # The classifier pulls in scikit-learn; import it only when asked for.
-    if name == "Classifier":
-        from discourse.classify import Classifier
+    if name in ("load_model", "annotate"):
+        import discourse.classify
 
-        return Classifier
+        return getattr(discourse.classify, name)
     raise AttributeError(name)

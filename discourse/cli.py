@@ -27,8 +27,8 @@ def terminal_safe(text: object) -> str:
     """``text`` without terminal control characters (ESC sequences, C0/C1 controls except
     newline and tab, bidi overrides), so document strings printed to a terminal cannot
     move the cursor, retitle the window or hide text.  See
-    :func:`discourse.export.strip_controls`."""
-    from discourse.export import strip_controls
+    :func:`discourse.write.strip_controls`."""
+    from discourse.write.tree import strip_controls
 
     return strip_controls(str(text))
 
@@ -68,11 +68,11 @@ def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] | None = None,
 
 def _run_options(p: argparse.ArgumentParser) -> None:
     """Options of the commands that process documents: reading, parallelism, engine."""
-    from discourse.read import READERS
+    from discourse.read import reader_names
 
-    p.add_argument("-f", "--from", dest="input_format", choices=tuple(READERS),
+    p.add_argument("-f", "--from", dest="input_format", choices=reader_names(),
                    metavar="FORMAT", help="read every document with this reader instead of "
-                   f"detecting it from the content ({', '.join(READERS)})")
+                   f"detecting it from the content ({', '.join(reader_names())})")
     p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                    help="refuse documents larger than this after decompression, e.g. 50MB, "
                         "1GiB (default 64MiB; NDJSON dumps stream and are not limited)")
@@ -216,7 +216,7 @@ def _write_threads(args: argparse.Namespace, work: Callable[[Thread], Thread],
                    description: str) -> int:
     """Parse or classify (``work``) and write the threads: ``--tree``, ``--explain`` or
     the ``--format`` output."""
-    from discourse.export import encode_thread, format_tree, write_encoded
+    from discourse.write import encode_thread, find_writer, format_tree, write_encoded
 
     console = _console(args)
     summary: RunSummary = RunSummary()
@@ -225,18 +225,14 @@ def _write_threads(args: argparse.Namespace, work: Callable[[Thread], Thread],
         for text in _processed(args, console, summary, work, finish, description):
             print(text)
             print()
-    elif args.format == "convokit":
-        from discourse.read.convokit import write_corpus
-
-        if not args.output or args.output == "-":
-            raise UsageError("--format convokit writes a corpus folder: give -o DIR")
-        folder = write_corpus(_processed(args, console, summary, work, _same, description),
-                              args.output)
-        console.detail(f"wrote the ConvoKit corpus {folder}")
     else:
+        writer = find_writer(args.format)
         finish = partial(encode_thread, fmt=args.format)
         write_encoded(_processed(args, console, summary, work, finish, description),
                       args.format, args.output)
+        wrote = getattr(writer, "WROTE", None)
+        if wrote:
+            console.detail(wrote.format(out=Path(args.output)))
     return _finish(summary, console)
 
 
@@ -262,7 +258,9 @@ def _model(spec: str | None):
 def classify_thread(thread: Thread, model: str | None = None) -> Thread:
     """Classify one thread with the model loaded once per process (a picklable unit of
     work for ``--jobs``)."""
-    return _model(model).annotate(thread)  # type: ignore[attr-defined]
+    from discourse.classify import annotate
+
+    return annotate(_model(model), thread)
 
 
 def _classifier(args: argparse.Namespace) -> Callable[[Thread], Thread]:
@@ -278,7 +276,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from discourse.analyze import COLUMNS, thread_metrics
-    from discourse.export import write_rows
+    from discourse.write import write_rows
 
     console = _console(args)
     summary: RunSummary = RunSummary()
@@ -363,22 +361,47 @@ def _pair_args(p: argparse.ArgumentParser) -> None:
 
 
 def _load_files(args: argparse.Namespace) -> list:
-    from discourse.classify.data import load_pairs_file, parse_mapping
+    from discourse.classify.labelled import load_pairs_file, parse_mapping
 
     mapping = parse_mapping(args.mapping) if args.mapping else None
     return [load_pairs_file(path, args.parent_col, args.reply_col, args.label_col, mapping,
                             args.article_col) for path in args.data]
 
 
+def _lab(what: str):
+    """The research package (``discourse.lab``), which runs from a clone of the
+    repository; a one-line :class:`UsageError` when it is not installed."""
+    try:
+        import discourse.lab as lab
+    except ImportError:
+        raise UsageError(f"{what} needs the research code in discourse/lab, which is not "
+                         "installed with the package: run it from a clone of the "
+                         "repository") from None
+    return lab
+
+
+def _roots(args: argparse.Namespace):
+    """The research data folders: ``--shared``, ``--threads``, ``--seeds`` or the clone's
+    layout (see :meth:`discourse.lab.Roots.find`)."""
+    return _lab("the research data").Roots.find(args.shared, args.threads, args.seeds)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from discourse.classify.train import default_training_pairs, train
+    from discourse.classify.fit import train
 
     console = _console(args)
     frames = _load_files(args) if args.data else []
     if not args.data or args.with_default:
-        frames.append(default_training_pairs(args.seeds, progress=console.info))
+        _lab("training on the default data")
+        from discourse.lab.train import default_training_pairs
+
+        roots = _roots(args)
+        frames.append(default_training_pairs(roots.seeds, progress=console.info,
+                                             data_root=roots.data,
+                                             threads_root=roots.threads,
+                                             realpages_root=roots.realpages))
     pairs = pd.concat(frames, ignore_index=True)
     command = "discourse train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else ""
     model = train(pairs, command=command, progress=console.info)
@@ -388,14 +411,18 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from discourse.classify.evaluate import run_evaluation, write_evaluation
+    _lab("the evaluation")
+    from discourse.lab.evaluate import run_evaluation, write_evaluation
 
     console = _console(args)
     files = _load_files(args) if args.data else None
+    roots = _roots(args)
     ev = run_evaluation(model_path=args.model, files=files,
                         file_names=[Path(p).name for p in args.data] if args.data else None,
-                        seeds_dir=args.seeds, public_data=not args.seeds_only,
-                        max_train=args.max_train, progress=console.info)
+                        seeds_dir=roots.seeds, public_data=not args.seeds_only,
+                        max_train=args.max_train, progress=console.info,
+                        data_root=roots.data, threads_root=roots.threads,
+                        realpages_root=roots.realpages)
     print(ev.table())
     for note in ev.notes:
         print(f"note: {note}")
@@ -405,7 +432,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from discourse.export import FORMATS
+    from discourse.write import row_writer_names, writer_names
 
     parser = argparse.ArgumentParser(
         prog="discourse",
@@ -422,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "optionally .gz/.zst, and ConvoKit corpus folders, "
                                    "recursively); the reader is detected from the content.")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    _common(p, (*FORMATS, "convokit"), "json")
+    _common(p, writer_names(), "json")
     p.add_argument("--tree", action="store_true", help="print each reply tree for a human")
     p.add_argument("--explain", action="store_true",
                    help="print which reader took each file and its evidence (the text parser's "
@@ -433,14 +460,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Parse documents and label every comment relative to what "
                                    "it answers: agreement, rebuttal, moderation, off-topic.")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    _common(p, (*FORMATS, "convokit"), "json")
+    _common(p, writer_names(), "json")
     p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("--tree", action="store_true", help="print each labelled tree for a human")
     p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("analyze", help="debate metrics, one row per thread")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    _common(p, ("csv", "json", "jsonl", "parquet"), "csv")
+    _common(p, row_writer_names(), "csv")
     p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
     p.set_defaults(func=cmd_analyze)
 
@@ -473,7 +500,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
     p.add_argument("--with-default", action="store_true",
                    help="add the default training data to DATA")
-    p.add_argument("--seeds", default="seeds", help="seeds folder with labels.csv")
+    p.add_argument("--seeds", default=None, help="seeds folder with labels.csv (default: seeds)")
+    p.add_argument("--shared", default=None, metavar="DIR",
+                   help="the shared folder with data/ and realpages/ (default: "
+                        "$DISCOURSE_SHARED, else ../shared; 'none' for no shared data)")
+    p.add_argument("--threads", default=None, metavar="DIR",
+                   help="the labelled real threads' files (default: $DISCOURSE_THREADS, else "
+                        "tests/fixtures/realthreads)")
     _pair_args(p)
     _verbosity(p)
     p.set_defaults(func=cmd_train)
@@ -486,7 +519,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="MODEL", help="model for DATA: " + MODEL_HELP)
     p.add_argument("-o", "--output", default="reports", metavar="DIR",
                    help="folder for evaluation.json and evaluation.html (default: reports)")
-    p.add_argument("--seeds", default="seeds", help="seeds folder with labels.csv")
+    p.add_argument("--seeds", default=None, help="seeds folder with labels.csv (default: seeds)")
+    p.add_argument("--shared", default=None, metavar="DIR",
+                   help="the shared folder with data/ and realpages/ (default: "
+                        "$DISCOURSE_SHARED, else ../shared; 'none' for no shared data)")
+    p.add_argument("--threads", default=None, metavar="DIR",
+                   help="the labelled real threads' files (default: $DISCOURSE_THREADS, else "
+                        "tests/fixtures/realthreads)")
     p.add_argument("--seeds-only", action="store_true", help="skip the public data")
     p.add_argument("--max-train", type=int, default=None, metavar="N",
                    help="subsample training sets to N pairs (quick runs)")

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-LABELS: tuple[str, ...] = ("agreement", "rebuttal", "moderation", "off-topic")
 #: Thread fields repeated on every row of a one-row-per-comment table (CSV, Parquet,
 #: :meth:`Thread.to_frame`).
 THREAD_COLUMNS: tuple[str, ...] = ("source", "site", "title", "layout", "format", "thread_id")
@@ -53,6 +52,10 @@ class Comment:
     #: ``"deleted"``, ``"removed"``, ``"dead"``, ``"spam"``, ``"unapproved"``.  Placeholders
     #: keep the tree intact; they have no text to classify.
     status: str | None = None
+    #: The commenter's role on the platform when the source records one: ``"moderator"``,
+    #: ``"admin"``, ``"staff"`` (Reddit ``distinguished``, Discourse staff flags),
+    #: ``"maintainer"`` (a repository's owner or member on GitHub).
+    role: str | None = None
     label: str | None = None
     confidence: float | None = None
     reasons: list[str] = field(default_factory=list)
@@ -108,6 +111,9 @@ class Thread:
     #: Comments the source counts but does not contain (Reddit "more" stubs, a page whose
     #: heading says "19 comments" with 12 present); None when unknown.
     missing: int | None = None
+    #: The article's author (the submitter, the question's asker, the post's writer) when
+    #: the source names one: a comment by the same name is by the article's author.
+    author: str | None = None
 
     # -- navigation -------------------------------------------------------------------
     def by_id(self) -> dict[str, Comment]:

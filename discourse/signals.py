@@ -2,7 +2,7 @@
 
 :func:`install` (called by :func:`discourse.cli.main`) makes SIGTERM raise
 :class:`Terminated` in the main process, so the same unwinding as for Ctrl-C runs: output
-files still being written (``.NAME.*.part``, see :func:`discourse.export.atomic_output`)
+files still being written (``.NAME.*.part``, see :func:`discourse.atomic_output`)
 are removed, worker pools are terminated, and the command exits with status 143
 (128 + SIGTERM, the shell's convention) after one line on standard error, without a
 traceback.  Pool workers (:func:`worker_init`) ignore SIGINT (the main process stops them)

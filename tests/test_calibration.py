@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from discourse.classify import Classifier
 from discourse.classify.calibration import (
     Calibration,
     expected_calibration_error,
     reliability,
 )
-from discourse.model import LABELS
+from discourse.classify.decide import condition_on_evidence, decide, evidence_mask
+from discourse.classify.linear import LinearModel
+from discourse.labels import LABELS
 
 AGREE, REBUT = LABELS.index("agreement"), LABELS.index("rebuttal")
 rows = st.lists(st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4), min_size=2, max_size=40)
@@ -80,11 +81,11 @@ def test_malformed_metadata_is_the_identity(meta):
 
 
 def test_bundled_model_is_calibrated_and_round_trips(tmp_path):
-    model = Classifier.load()
+    model = LinearModel.load()
     assert model.calibration.temperature != 1.0
     assert model.calibration.bias[AGREE] == pytest.approx(model.calibration.bias[REBUT])
     path = model.save(tmp_path / "m.skops")
-    again = Classifier.load(path)
+    again = LinearModel.load(path)
     assert again.calibration.temperature == pytest.approx(model.calibration.temperature)
     assert again.calibration.bias == pytest.approx(model.calibration.bias)
 
@@ -99,8 +100,6 @@ def _row(**p: float) -> list[float]:
     ("Ho rimosso il commento: fuori tema.", "moderation"),    # an Italian cue
 ])
 def test_moderation_needs_a_cue(text, expected):
-    from discourse.classify.model import decide
-
     proba = np.array([_row(agreement=0.2, rebuttal=0.25, moderation=0.3, **{"off-topic": 0.25})])
     assert decide(proba, [text]) == [expected]
 
@@ -110,8 +109,6 @@ def test_moderation_needs_a_cue(text, expected):
     ("Check out my channel for free giveaways!", "off-topic"),  # promotion cue
 ])
 def test_rare_labels_fall_through_to_the_best_supported_one(text, expected):
-    from discourse.classify.model import decide
-
     # moderation first, off-topic second, agreement third: without cues both rare labels go
     proba = np.array([_row(agreement=0.2, rebuttal=0.1, moderation=0.4, **{"off-topic": 0.3})])
     assert decide(proba, [text]) == [expected]
@@ -129,8 +126,6 @@ texts = st.sampled_from(["nice one", "Check out my channel for free giveaways!",
 def test_conditioned_probabilities_agree_with_the_decision(raw, data):
     """The confidence shown is the probability of the label taken: after the evidence rule
     the decided label is the most probable, ruled-out labels have 0, rows sum to 1."""
-    from discourse.classify.model import condition_on_evidence, decide, evidence_mask
-
     proba = _normalised(raw)
     replies = data.draw(st.lists(texts, min_size=len(proba), max_size=len(proba)))
     conditioned = condition_on_evidence(proba, evidence_mask(replies))

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 import discourse
-from discourse import LABELS, Classifier, ModelError
-from discourse.classify.model import MODEL_FORMAT
+from discourse import LABELS, ModelError
+from discourse.classify.base import decided
+from discourse.classify.linear import MODEL_FORMAT, LinearModel
+from discourse.classify.pairs import pairs_from_texts
 from discourse.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,13 +21,13 @@ SEED_000 = SEEDS / "000_1701a6fb48e1cee7.txt"
 
 
 @pytest.fixture(scope="module")
-def model() -> Classifier:
-    return Classifier.load()
+def model() -> LinearModel:
+    return LinearModel.load()
 
 
 def test_bundled_model_labels_every_seed_comment(model):
     thread = discourse.parse_file(SEED_000)
-    predictions = model.predict(thread)
+    predictions = model.predict_thread(thread)
     assert len(predictions) == len(thread.comments) == 34
     for p in predictions:
         assert p.label in LABELS
@@ -51,31 +53,38 @@ def test_obvious_pairs(model):
     replies = ["No, that's wrong. The evidence shows it costs jobs, you are confusing cause "
                "and effect.", "Exactly, well said. I completely agree with this point.",
                "Check out my channel http://spam.example.com and subscribe for free gifts!"]
-    proba = model.predict_proba_pairs(parents, replies)
-    assert list(proba.columns) == list(LABELS)
+    pairs = pairs_from_texts(parents, replies)
+    # the columns of every probability vector are the labels, in LABELS order
+    assert tuple(model.classes_) == tuple(LABELS)
+    proba = model.predict_proba(pairs)
+    assert proba.shape == (3, len(LABELS))
     assert proba.sum(axis=1).round(6).tolist() == [1.0, 1.0, 1.0]
-    labels = model.predict_pairs(parents, replies)
+    # and after the evidence rule (what predict_proba_pairs gave before)
+    conditioned, labels, _ = decided(model, pairs)
+    assert conditioned.shape == (3, len(LABELS))
+    assert conditioned.sum(axis=1).round(6).tolist() == [1.0, 1.0, 1.0]
+    assert model.predict(pairs) == labels
     assert labels[0] == "rebuttal" and labels[1] == "agreement"
 
 
 def test_empty_thread_and_empty_pairs(model):
     empty = discourse.parse_file(SEEDS / "002_836bfa67c2701070.txt")
-    assert model.predict(empty) == []
-    assert model.predict_pairs([], []) == []
+    assert model.predict_thread(empty) == []
+    assert model.predict(pairs_from_texts([], [])) == []
     with pytest.raises(discourse.DataError, match="1 empty reply text"):
-        model.predict_pairs(["parent"], ["  "])
+        model.predict(pairs_from_texts(["parent"], ["  "]))
     with pytest.raises(discourse.DataError, match="2 parent texts but 1 replies"):
-        model.predict_pairs(["a", "b"], ["c"])
+        model.predict(pairs_from_texts(["a", "b"], ["c"]))
 
 
 # -- model files --------------------------------------------------------------------------
 def test_missing_and_corrupt_model_files(tmp_path):
     with pytest.raises(ModelError, match="model file not found"):
-        Classifier.load(tmp_path / "nope.skops")
+        LinearModel.load(tmp_path / "nope.skops")
     bad = tmp_path / "bad.skops"
     bad.write_bytes(b"this is not a zip file")
     with pytest.raises(ModelError, match="not a discourse model file"):
-        Classifier.load(bad)
+        LinearModel.load(bad)
 
 
 def test_model_from_another_version_is_refused(tmp_path, model):
@@ -84,7 +93,7 @@ def test_model_from_another_version_is_refused(tmp_path, model):
     path = tmp_path / "future.skops"
     path.write_bytes(sio.dumps({"format": MODEL_FORMAT + 1, "pipeline": None, "meta": {}}))
     with pytest.raises(ModelError, match=f"model format {MODEL_FORMAT + 1} is not supported"):
-        Classifier.load(path)
+        LinearModel.load(path)
 
 
 def test_cli_bad_model_is_one_line_exit_2(tmp_path, capsys):
@@ -129,10 +138,11 @@ def test_train_then_classify_and_evaluate_with_user_data(tmp_path, capsys):
     args = ["--parent-col", "p", "--reply-col", "r", "--label-col", "y",
             "--map", "0=rebuttal,2=agreement"]
     assert main(["train", str(data), "-o", str(model_path), "-q", *args]) == 0
-    mine = Classifier.load(model_path)
-    assert sorted(mine.labels) == ["agreement", "rebuttal"]
+    mine = LinearModel.load(model_path)
+    assert sorted(mine.weights()[1]) == ["agreement", "rebuttal"]  # the labels it was trained on
     assert mine.meta["trained_rows"] == 48
-    assert mine.predict_pairs(["A claim."], ["I disagree, that is wrong."]) == ["rebuttal"]
+    assert mine.predict(pairs_from_texts(["A claim."], ["I disagree, that is wrong."])) \
+        == ["rebuttal"]
     out = tmp_path / "eval"
     assert main(["evaluate", "--model", str(model_path), str(data), "-o", str(out), "-q",
                  *args]) == 0
@@ -167,19 +177,23 @@ def test_bad_labelled_data_is_one_line_exit_2(tmp_path, capsys, extra, message):
     assert not (tmp_path / "m.skops").exists()
 
 
-def test_evaluate_seeds_only_cross_validates_by_thread(tmp_path, capsys):
+def test_evaluate_seeds_only_cross_validates_by_thread(tmp_path, capsys, shared_dir,
+                                                      threads_dir, realpages_if_present):
     out = tmp_path / "ev"
     # training sets capped: the protocols, not the scores, are under test here
-    assert main(["evaluate", "--seeds-only", "--max-train", "500", "-o", str(out), "-q"]) == 0
+    roots = ["--seeds", str(SEEDS), "--threads", str(threads_dir),
+             "--shared", str(shared_dir) if shared_dir is not None else "none"]
+    assert main(["evaluate", "--seeds-only", "--max-train", "500", "-o", str(out), "-q",
+                 *roots]) == 0
     result = json.loads((out / "evaluation.json").read_text())
     seeds = [r for r in result["results"] if r["dataset"] == "seeds"]
     assert {r["model"] for r in seeds} == {"discourse", "majority", "vader", "cues",
                                            "tfidf-reply"}
     assert all(r["n"] == 50 and r["labels"] == list(LABELS) for r in seeds)
     # every labelled real-thread comment is scored once, each source held out as a whole
-    from discourse.classify.realthreads import load_real_threads, source_of
+    from discourse.lab.datasets.realthreads import load_real_threads, source_of
 
-    real = load_real_threads()
+    real = load_real_threads(threads_dir, realpages_root=realpages_if_present)
     cv = [r for r in result["results"] if r["protocol"] == "real threads (leave one source out)"]
     assert {r["model"] for r in cv} == {"discourse", "majority", "vader", "cues", "tfidf-reply"}
     sources = real["group"].map(source_of).value_counts()

@@ -1,7 +1,9 @@
-"""Tests for discourse.classify.data, .scoring and .baselines.
+"""Tests for labelled pairs (discourse.classify.labelled: a user's files), the project's
+datasets (discourse.lab.datasets), discourse.classify.scoring and discourse.lab.baselines.
 
-Public-data tests are marked ``shared_data`` and skip when ../shared/data (or
-$DISCOURSE_DATA) is absent; everything else runs on tiny temporary files.
+Public-data tests are marked ``shared_data`` and skip when the public data folder (the
+``public_data`` fixture: $DISCOURSE_DATA or <shared>/data) is absent; everything else runs
+on tiny temporary files.
 """
 
 from __future__ import annotations
@@ -14,23 +16,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from discourse.classify import data
-from discourse.classify.baselines import (
+from discourse.classify.labelled import LABELLED_COLUMNS, load_pairs_file, parse_mapping
+from discourse.classify.scoring import format_table, macro_f1_interval, score
+from discourse.errors import DataError
+from discourse.lab import datasets
+from discourse.lab.baselines import (
     BASELINES,
     CueLexiconBaseline,
     MajorityBaseline,
     TfidfReplyBaseline,
     VaderSignBaseline,
 )
-from discourse.classify.data import (
-    PAIR_COLUMNS,
-    load_pairs_file,
-    load_seeds,
-    parse_mapping,
-)
-from discourse.classify.scoring import confusion_figure, format_table, macro_f1_interval, score
-from discourse.errors import DataError
-from discourse.model import LABELS
+from discourse.lab.datasets import debagreement, iac, load_seeds, rumoureval, umod, youtube_spam
+from discourse.labels import LABELS
+from discourse.report.evaluation import confusion_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -42,7 +41,7 @@ def pairs(replies: list[str], labels: list[str]) -> pd.DataFrame:
 
 
 def assert_pairs_frame(df: pd.DataFrame) -> None:
-    assert list(df.columns) == list(PAIR_COLUMNS)
+    assert list(df.columns) == list(LABELLED_COLUMNS)
     assert set(df["label"]) <= set(LABELS)
     assert (df["reply"].str.strip() != "").all()
     assert df["depth"].dtype == np.int64
@@ -193,16 +192,16 @@ def test_load_pairs_file_bad_file(tmp_path: Path) -> None:
 # -- data_dir and offline loader logic ---------------------------------------------------------
 def test_data_dir_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISCOURSE_DATA", str(tmp_path))
-    assert data.data_dir() == tmp_path.resolve()
+    assert datasets.data_dir() == tmp_path.resolve()
     monkeypatch.setenv("DISCOURSE_DATA", str(tmp_path / "absent"))
-    assert data.data_dir() is None
+    assert datasets.data_dir() is None
 
 
 def test_load_public_skips_absent_files(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="skipping"):
-        assert data.load_public(["umod", "rumoureval"], root=tmp_path) == {}
+        assert datasets.load_public(["umod", "rumoureval"], root=tmp_path) == {}
     with pytest.raises(DataError, match="unknown dataset"):
-        data.load_public(["nope"], root=tmp_path)
+        datasets.load_public(["nope"], root=tmp_path)
 
 
 def test_loaders_on_tiny_copies(tmp_path: Path) -> None:
@@ -212,9 +211,12 @@ def test_loaders_on_tiny_copies(tmp_path: Path) -> None:
          "submission_text": "s", "submission_id": ["t1", "t1", "t2"],
          "msg_id_child": ["c0", "c1", "c2"]}
     ).to_csv(tmp_path / "debagreement_test.csv", index=False)
-    deb = data.load_debagreement("test", root=tmp_path)
+    deb = debagreement.load_debagreement("test", root=tmp_path)
     assert deb["label"].tolist() == ["rebuttal", "agreement"]
     assert deb["group"].tolist() == ["t1", "t2"] and deb["comment_id"].tolist() == ["c0", "c2"]
+    # the reply answers a parent comment, which answers the submission (pair_thread)
+    assert (deb["depth"] == 1).all() and (deb["parent"] == "p").all()
+    assert (deb["article"] == "s").all() and deb["thread_id"].tolist() == ["t1", "t2"]
 
     pd.DataFrame(
         {"dataset": ["IAC", "IAC", "IAC", "AWTP"], "topic": ["guns", "guns", "guns", None],
@@ -223,10 +225,11 @@ def test_loaders_on_tiny_copies(tmp_path: Path) -> None:
          "n_copies_in_split": 1, "dev_equals_test_topic": [1, 1, 0, 0],
          "quote_text": ["q", "q", "q", "q2"], "response_text": ["a", "a", "b", "c"]}
     ).to_csv(tmp_path / "agreement_pairs_iac_awtp_abcd.csv", index=False)
-    iac = data.load_iac_awtp_abcd(root=tmp_path)
-    assert iac["split"].tolist() == ["test", "train"]  # dev copy of a dev==test pair dropped
-    assert iac["label"].tolist() == ["agreement", "rebuttal"]
-    assert iac["group"].iloc[0] == "IAC:guns" and iac["group"].iloc[1].startswith("AWTP:")
+    quoted = iac.load_iac_awtp_abcd(root=tmp_path)
+    assert quoted["split"].tolist() == ["test", "train"]  # dev copy of a dev==test pair dropped
+    assert quoted["label"].tolist() == ["agreement", "rebuttal"]
+    assert quoted["group"].iloc[0] == "IAC:guns" and quoted["group"].iloc[1].startswith("AWTP:")
+    assert (quoted["depth"] == 1).all()  # the response answers the quoted post
 
     pd.DataFrame(
         {"split": "train", "thread_id": ["1"] * 5, "tweet_id": ["1", "2", "3", "4", "5"],
@@ -234,35 +237,37 @@ def test_loaders_on_tiny_copies(tmp_path: Path) -> None:
          "source_text": "src", "text": ["src", "yes", "fake", "deep", "?"],
          "label": ["support", "support", "deny", "deny", "query"]}
     ).to_csv(tmp_path / "rumoureval2017_taskA.csv", index=False)
-    rum = data.load_rumoureval(root=tmp_path)
+    rum = rumoureval.load_rumoureval(root=tmp_path)
     assert rum["reply"].tolist() == ["yes", "fake"]
     assert rum["label"].tolist() == ["agreement", "rebuttal"]
     assert (rum["depth"] == 0).all() and (rum["parent"] == "src").all()
 
-    umod = pd.DataFrame(
+    umod_rows = pd.DataFrame(
         {"id": ["a", "b", "c", "d"], "preceding_comment": "p", "reply": ["r1", "r2", "r3", "r4"],
          "softlabel_mace": [0.9, 0.9, 0.2, 0.99], "policing": [1, 0, 1, 0],
          "siteIssues": 0, "organizing": 0, "offTopic": [0, 1, 0, 0],
          "agreeYes": 5, "agreeNo": 1}
     )
-    umod.to_csv(tmp_path / "umod_user_moderation.tsv", sep="\t", index=False)
-    mod = data.load_umod(root=tmp_path)
+    umod_rows.to_csv(tmp_path / "umod_user_moderation.tsv", sep="\t", index=False)
+    mod = umod.load_umod(root=tmp_path)
     assert mod["comment_id"].tolist() == ["a", "b"] and (mod["label"] == "moderation").all()
-    assert data.load_umod(root=tmp_path, min_softlabel=0)["comment_id"].tolist() == ["a", "b", "c"]
+    assert (mod["depth"] == 1).all()  # the reply answers the preceding comment
+    assert umod.load_umod(root=tmp_path, min_softlabel=0)["comment_id"].tolist() == ["a", "b", "c"]
 
     (tmp_path / "youtube_spam").mkdir()
     pd.DataFrame(
         {"COMMENT_ID": ["x", "y", "y", "z"], "CONTENT": ["sub to me\ufeff", "nice", "nice", "free $"],
          "CLASS": [1, 0, 0, 1]}
     ).to_csv(tmp_path / "youtube_spam" / "Youtube09-Band.csv", index=False)
-    yt = data.load_youtube_spam(root=tmp_path)
+    yt = youtube_spam.load_youtube_spam(root=tmp_path)
     assert yt["reply"].tolist() == ["sub to me", "free $"]
     assert (yt["label"] == "off-topic").all() and (yt["parent"] == "Band video").all()
     assert (yt["article"] == "Band video").all() and (yt["group"] == "Youtube09-Band.csv").all()
+    assert (yt["depth"] == 0).all()  # a comment under the video answers the article
 
     with pytest.warns(UserWarning, match="skipping debagreement dev"):
-        loaded = data.load_public(root=tmp_path)  # debagreement_dev.csv absent: test loads
-    assert set(loaded) == set(data.PUBLIC_LOADERS)
+        loaded = datasets.load_public(root=tmp_path)  # debagreement_dev.csv absent: test loads
+    assert set(loaded) == set(datasets.PUBLIC_LOADERS)
     for frame in loaded.values():
         assert_pairs_frame(frame)
 
@@ -287,7 +292,7 @@ def test_load_seeds_matches_labels_csv() -> None:
 
 
 def test_load_seeds_top_level_answers_article_and_reply_answers_parent() -> None:
-    df = load_seeds("seeds").set_index(["thread_id", "comment_id"])
+    df = load_seeds(SEEDS).set_index(["thread_id", "comment_id"])
     doc = "000_1701a6fb48e1cee7.txt"
     top = df.loc[(doc, "1")]
     assert top["depth"] == 0 and top["parent"] == top["article"]
@@ -420,30 +425,29 @@ def test_baseline_registry() -> None:
         predicted = factory().fit(FOUR_WAY).predict(FOUR_WAY)
         assert isinstance(predicted, np.ndarray) and len(predicted) == len(FOUR_WAY)
         assert set(predicted) <= set(FOUR_WAY["label"])
+        # the classifier protocol: classes_ and predict_proba (one-hot of predict)
+        fitted = factory().fit(FOUR_WAY)
+        proba = fitted.predict_proba(FOUR_WAY)
+        assert tuple(fitted.classes_) == tuple(LABELS) and proba.shape == (len(FOUR_WAY), 4)
+        assert [LABELS[i] for i in proba.argmax(axis=1)] == predicted.tolist()
+        assert np.array_equal(proba.sum(axis=1), np.ones(len(FOUR_WAY)))
 
 
-# -- public data (skipped without ../shared/data) -----------------------------------------
-@pytest.fixture(scope="module")
-def public_root() -> Path:
-    root = data.data_dir()
-    if root is None:
-        pytest.skip("public data folder absent: set DISCOURSE_DATA or provide ../shared/data")
-    return root
-
-
+# -- public data (skipped without it: the public_data fixture of conftest.py) -------------
 @pytest.mark.shared_data
-def test_public_debagreement(public_root: Path) -> None:
-    test = data.load_debagreement("test", root=public_root)
+def test_public_debagreement(public_data: Path) -> None:
+    test = debagreement.load_debagreement("test", root=public_data)
     assert_pairs_frame(test)
     assert len(test) > 2000 and set(test["label"]) == {"agreement", "rebuttal"}
     assert (test["split"] == "test").all() and (test["article"] != "").all()
-    dev = data.load_debagreement("dev", root=public_root)
+    assert (test["depth"] == 1).all()  # replies to a parent comment (pair_thread)
+    dev = debagreement.load_debagreement("dev", root=public_data)
     assert len(dev) > 2000 and (dev["split"] == "dev").all()
 
 
 @pytest.mark.shared_data
-def test_public_iac_awtp_abcd(public_root: Path) -> None:
-    df = data.load_iac_awtp_abcd(root=public_root)
+def test_public_iac_awtp_abcd(public_data: Path) -> None:
+    df = iac.load_iac_awtp_abcd(root=public_data)
     assert_pairs_frame(df)
     assert 10_000 < len(df) < 17_459
     assert set(df["label"]) == {"agreement", "rebuttal"}
@@ -453,8 +457,8 @@ def test_public_iac_awtp_abcd(public_root: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_public_rumoureval(public_root: Path) -> None:
-    df = data.load_rumoureval(root=public_root)
+def test_public_rumoureval(public_data: Path) -> None:
+    df = rumoureval.load_rumoureval(root=public_data)
     assert_pairs_frame(df)
     assert 500 < len(df) < 2000 and set(df["label"]) == {"agreement", "rebuttal"}
     assert (df["depth"] == 0).all() and (df["parent"] == df["article"]).all()
@@ -462,22 +466,23 @@ def test_public_rumoureval(public_root: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_public_umod_and_youtube(public_root: Path) -> None:
-    umod = data.load_umod(root=public_root)
-    assert_pairs_frame(umod)
-    assert 50 < len(umod) < 150 and (umod["label"] == "moderation").all()
-    yt = data.load_youtube_spam(root=public_root)
+def test_public_umod_and_youtube(public_data: Path) -> None:
+    umod_pairs = umod.load_umod(root=public_data)
+    assert_pairs_frame(umod_pairs)
+    assert 50 < len(umod_pairs) < 150 and (umod_pairs["label"] == "moderation").all()
+    yt = youtube_spam.load_youtube_spam(root=public_data)
     assert_pairs_frame(yt)
     assert 900 < len(yt) < 1100 and (yt["label"] == "off-topic").all()
     assert yt["group"].nunique() == 5 and (yt["parent"] == yt["article"]).all()
     assert yt["parent"].str.endswith(" video").all()
+    assert (yt["depth"] == 0).all() and (umod_pairs["depth"] == 1).all()
 
 
 @pytest.mark.shared_data
-def test_public_load_all(public_root: Path) -> None:
+def test_public_load_all(public_data: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing may be missing here
-        loaded = data.load_public(root=public_root)
-    assert set(loaded) == set(data.PUBLIC_LOADERS)
+        loaded = datasets.load_public(root=public_data)
+    assert set(loaded) == set(datasets.PUBLIC_LOADERS)
     for name, frame in loaded.items():
         assert (frame["dataset"] == name).all()

@@ -1,5 +1,5 @@
 """Exports load back as written: JSON, JSON Lines, CSV and Parquet round trips through
-:func:`discourse.export.read_output`, with ids that look like numbers (``1.10`` must not
+:func:`discourse.write.read_output`, with ids that look like numbers (``1.10`` must not
 become 1.1), text that looks like missing values ("NA", "null"), leading zeros, lists
 with separators inside, and the Parquet column types."""
 
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from discourse.cli import main
 from discourse.errors import InputError
-from discourse.export import COMMENT_COLUMNS, format_tree, read_output, write_threads
 from discourse.model import Comment, Thread
+from discourse.write import COMMENT_COLUMNS, format_tree, read_output, write_threads
 
 FORMATS = ("json", "jsonl", "csv", "parquet")
 

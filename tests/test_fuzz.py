@@ -12,7 +12,6 @@ line).  Example counts are bounded so the whole file runs in well under a minute
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -25,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discourse.cli import main
-from discourse.read import READERS
+from discourse.read import reader_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -34,19 +33,7 @@ REALPAGES = ROOT.parent / "shared" / "realpages"
 CUT = 24_000
 
 
-def _available() -> list[str]:
-    """Readers whose module imports (others are being written; the lead reruns this)."""
-    names = []
-    for name, target in READERS.items():
-        try:
-            importlib.import_module(target.partition(":")[0])
-        except ImportError:
-            continue
-        names.append(name)
-    return names
-
-
-AVAILABLE = _available()
+AVAILABLE = list(reader_names())
 
 
 def _real_documents() -> list[bytes]:

@@ -32,9 +32,9 @@ SEED_MANY = SEEDS / "000_1701a6fb48e1cee7.txt"  # 34 comments
 @pytest.fixture(scope="module")
 def classifier():
     """The bundled model, loaded once for this file."""
-    from discourse.classify.model import Classifier
+    from discourse.classify.linear import LinearModel
 
-    return Classifier.load()
+    return LinearModel.load()
 
 
 def _run(args: list[str], capsys) -> tuple[int, str, str]:
@@ -60,7 +60,7 @@ def _big_thread(article_words: int, comments: int):
 def _string_frame(thread) -> pd.DataFrame:
     """The pairs frame as thread_pairs built it before (one string per row, pandas'
     default string dtype, which copies the article into every row): the reference."""
-    from discourse.classify.features import PAIR_INPUT_COLUMNS
+    from discourse.classify.pairs import PAIR_COLUMNS
 
     index = thread.by_id()
     posts: dict[str, int] = {}
@@ -69,13 +69,16 @@ def _string_frame(thread) -> pd.DataFrame:
             posts[c.author] = posts.get(c.author, 0) + 1
     rows = [{"parent": thread.answered_text(c, index), "reply": c.text,
              "article": thread.article, "depth": c.depth if c.answers_id else 0,
-             "inline": c.inline, "is_article_author": False,
-             "author_posts": posts.get(c.author or "", 0)} for c in thread.comments]
-    return pd.DataFrame(rows, columns=list(PAIR_INPUT_COLUMNS))
+             "inline": c.inline,
+             "is_article_author": bool(thread.author) and c.author == thread.author,
+             "author_posts": posts.get(c.author or "", 0),
+             "thread_id": thread.thread_id or thread.source or "",
+             "comment_id": c.platform_id or c.id} for c in thread.comments]
+    return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
 
 
 def test_thread_pairs_hold_the_article_once():
-    from discourse.classify.model import thread_pairs
+    from discourse.classify.pairs import thread_pairs
 
     thread = _big_thread(2000, 30)
     frame = thread_pairs(thread)
@@ -88,7 +91,7 @@ def test_thread_pairs_hold_the_article_once():
 
 @pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")))
 def test_thread_pairs_give_the_same_features_and_labels_as_string_rows(seed, classifier):
-    from discourse.classify.model import thread_pairs
+    from discourse.classify.pairs import thread_pairs
     from discourse.read import parse_file
 
     thread = parse_file(SEEDS / seed)
@@ -105,7 +108,7 @@ def test_long_texts_are_scanned_with_the_same_features(monkeypatch):
     """The word-by-word path for long texts (word counts, trigrams) gives exactly the
     features of the list path: forced on every text, the matrices are identical."""
     import discourse.classify.features as features
-    from discourse.classify.model import thread_pairs
+    from discourse.classify.pairs import thread_pairs
     from discourse.read import parse_file
 
     for seed in (SEED, SEED_MANY):
@@ -155,7 +158,7 @@ def test_classify_memory_grows_at_most_10x_the_article(classifier):
 # -- item 3: sentiment time ----------------------------------------------------------------
 def _reference_profile(text: str) -> tuple[float, ...]:
     """The sentence-mean VADER profile as computed before segmenting (the definition)."""
-    from discourse.analyze.sentiment import MAX_SENTENCES, _analyzer, split_sentences
+    from discourse.sentiment import MAX_SENTENCES, _analyzer, split_sentences
 
     sentences = split_sentences(text)
     if not sentences:
@@ -169,8 +172,8 @@ def _reference_profile(text: str) -> tuple[float, ...]:
 
 
 def test_sentiment_of_ordinary_texts_is_unchanged():
-    from discourse.analyze.sentiment import sentiment_profile
     from discourse.read import parse_file
+    from discourse.sentiment import sentiment_profile
 
     texts = ["", "Great!", "😀 I love it 👍", "No. Never. 😡😡😡 This is awful, but fine."]
     for seed in SEEDS.glob("*.txt"):
@@ -184,7 +187,7 @@ def _vader_words(text: str) -> int:
     """Words VADER's own tokenizer sees in ``text`` after replacing emoji."""
     from vaderSentiment.vaderSentiment import SentiText
 
-    from discourse.analyze.sentiment import _analyzer
+    from discourse.sentiment import _analyzer
 
     emojis = _analyzer().emojis
     out: list[str] = []
@@ -208,7 +211,7 @@ def _vader_words(text: str) -> int:
 def test_vader_work_per_text_is_capped(monkeypatch, text):
     """At most MAX_SENTENCES calls of at most MAX_SEGMENT_WORDS words each, whatever the
     text: VADER's quadratic cost is bounded per comment (no timing needed)."""
-    from discourse.analyze import sentiment
+    from discourse import sentiment
 
     analyzer = sentiment._analyzer()
     calls: list[str] = []
@@ -224,7 +227,7 @@ def test_vader_work_per_text_is_capped(monkeypatch, text):
 @given(st.lists(st.sampled_from(["a", "b ", " ", "😀", "👍🏽", "!", "x" * 30, "\n"]),
                 max_size=400).map("".join))
 def test_segments_keep_every_character_and_fit(text):
-    from discourse.analyze.sentiment import MAX_SEGMENT_WORDS, _cost, split_segments
+    from discourse.sentiment import MAX_SEGMENT_WORDS, _cost, split_segments
 
     for sentence in text.split("\n"):
         pieces = split_segments(sentence)
@@ -531,7 +534,7 @@ def _latin1_pairs(path: Path) -> None:
 
 
 def test_latin1_training_csv_decodes_with_a_warning(tmp_path):
-    from discourse.classify.data import load_pairs_file
+    from discourse.classify.labelled import load_pairs_file
 
     path = tmp_path / "pairs.csv"
     _latin1_pairs(path)
@@ -545,7 +548,7 @@ def test_latin1_training_csv_decodes_with_a_warning(tmp_path):
 
 
 def test_latin1_only_bytes_fall_back_to_latin1(tmp_path):
-    from discourse.classify.data import load_pairs_file
+    from discourse.classify.labelled import load_pairs_file
 
     path = tmp_path / "pairs.tsv"
     path.write_bytes(b"parent\treply\tlabel\nA \x81 b\tno \x8d way\trebuttal\n")

@@ -1,4 +1,4 @@
-"""The in-domain labelled set (``discourse/classify/labels/real_threads.csv``): every label
+"""The in-domain labelled set (``discourse/lab/labels/real_threads.csv``): every label
 points at a real comment of its source, threads never straddle the split, disagreements are
 adjudicated, and the agreement figures the README states are the ones the data gives."""
 
@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from discourse.classify.realthreads import SOURCES, iter_threads, labels_frame
-from discourse.model import LABELS
+from discourse.lab.datasets.realthreads import FIXTURES, SOURCES, iter_threads, labels_frame
+from discourse.labels import LABELS
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-TEST_THREADS = {"news_daum_ko_pardon", "hn_larry_page_future", "wiki_it_sportello_informazioni",
-                "reddit_funny_ba_dum_tsss"}
+#: The test split (the Italian Wikipedia help-desk thread was removed with the other
+#: Wikipedia talk pages: their source repository is reserved).
+TEST_THREADS = {"news_daum_ko_pardon", "hn_larry_page_future", "reddit_funny_ba_dum_tsss"}
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +30,10 @@ def _start(text: str, n: int = 24) -> str:
     return re.sub(r"\W", "", text)[:n]
 
 
-def test_every_label_names_a_comment_of_its_source(labels):
+def test_every_label_names_a_comment_of_its_source(labels, threads_dir, realpages_if_present):
     present = set()
-    for thread, _article, items in iter_threads():
+    for thread, _article, items in iter_threads(threads_dir,
+                                                realpages_root=realpages_if_present):
         present.add(thread)
         block = labels[labels["thread"] == thread]
         assert set(block["key"]) == set(items), thread  # every comment labelled, no stray key
@@ -42,7 +44,13 @@ def test_every_label_names_a_comment_of_its_source(labels):
             for ref in (row["parent_key"], row["target"]):
                 assert ref in ("", "ARTICLE") or ref in items, (thread, row["key"], ref)
     # the fixture threads are always present; ../shared adds three more
-    assert present >= {t for t, (path, _) in SOURCES.items() if "fixtures" in str(path)}
+    fixtures = {t for t, (path, _) in SOURCES.items() if path.parts[0] == str(FIXTURES)}
+    assert len(fixtures) == len(SOURCES) - 3
+    assert present >= fixtures
+    if realpages_if_present is not None:
+        assert present == set(SOURCES)
+    # every labelled thread has a source, and every source has labels
+    assert set(labels["thread"]) == set(SOURCES)
 
 
 def test_threads_never_straddle_the_split(labels):

@@ -65,7 +65,8 @@ from discourse.analyze import (
     wiener_index,
     wiener_sum,
 )
-from discourse.model import LABELS, Comment, Thread
+from discourse.labels import LABELS
+from discourse.model import Comment, Thread
 
 
 def c(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from discourse import Classifier, ModelError
+from discourse import ModelError
 from discourse.classify import modelfile
-from discourse.classify.model import DEFAULT_MODEL
+from discourse.classify.linear import DEFAULT_MODEL, LinearModel
 from discourse.cli import main
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_1701a6fb48e1cee7.txt"
@@ -52,8 +52,10 @@ def _swap_function(schema, module: str, name: str) -> None:
 
 def test_allow_list_is_exactly_what_shipped_and_trained_models_contain():
     """Fails when a shipped model gains (or loses) a type: regenerate the list with
-    ``python -m discourse.classify.modelfile`` and review the new types."""
-    expected = modelfile.trainable_types().union(
+    ``python -m discourse.lab allowlist`` and review the new types."""
+    from discourse.lab.allowlist import trainable_types
+
+    expected = trainable_types().union(
         *(modelfile.model_types(p) for p in modelfile.shipped_models()))
     assert modelfile.allowed_types() == expected
     assert modelfile.model_types(DEFAULT_MODEL) <= modelfile.allowed_types()
@@ -67,7 +69,7 @@ def test_numpy_function_that_evaluates_strings_is_refused(tmp_path):
                               lambda s: _swap_function(s, "numpy.testing._private.utils",
                                                        "runstring"))
     with pytest.raises(ModelError) as err:
-        Classifier.load(hostile)
+        LinearModel.load(hostile)
     message = str(err.value)
     assert message.startswith(f"{hostile}: model contains types discourse does not load: ")
     assert "FunctionNode:numpy.testing._private.utils.runstring" in message
@@ -85,7 +87,7 @@ def test_allowed_name_under_another_loader_is_refused(tmp_path):
 
     hostile = _rewrite_schema(DEFAULT_MODEL, tmp_path / "h.skops", edit)
     with pytest.raises(ModelError, match=r"NdArrayNode:numpy\.lib\._utils_impl\.safe_eval"):
-        Classifier.load(hostile)
+        LinearModel.load(hostile)
 
 
 def test_cli_hostile_model_is_one_line_exit_2(tmp_path, capsys):
@@ -108,7 +110,7 @@ def test_zip_bomb_is_refused_before_decompressing(tmp_path, monkeypatch):
     read = []
     monkeypatch.setattr(zipfile.ZipFile, "read", lambda *a, **k: read.append(a) or b"")
     with pytest.raises(ModelError, match="refused before decompressing"):
-        Classifier.load(bomb)
+        LinearModel.load(bomb)
     assert read == []
 
 
@@ -117,16 +119,16 @@ def test_oversized_file_and_deep_schema_are_refused(tmp_path, monkeypatch):
     big.write_bytes(b"PK" + b"\0" * 4096)
     monkeypatch.setattr(modelfile, "MAX_FILE_BYTES", 1024)
     with pytest.raises(ModelError, match="larger than the 0 MiB allowed"):
-        Classifier.load(big)
+        LinearModel.load(big)
     monkeypatch.undo()
 
     deep = tmp_path / "deep.skops"
     with zipfile.ZipFile(deep, "w") as z:  # 5,000 levels, written as text
         z.writestr("schema.json", '{"content": ' * 5000 + "{}" + "}" * 5000)
     with pytest.raises(ModelError, match=f"{deep}: "):
-        Classifier.load(deep)
+        LinearModel.load(deep)
 
 
 def test_folder_or_device_as_model_is_one_line(tmp_path):
     with pytest.raises(ModelError, match="not a regular file"):
-        Classifier.load(tmp_path)
+        LinearModel.load(tmp_path)

@@ -1,5 +1,5 @@
-"""Platform exports and dumps: Reddit API JSON and NDJSON dumps, Hacker News JSON, Disqus
-XML, WordPress WXR, ConvoKit corpora (read and write).
+"""Platform exports and dumps: Reddit API JSON and NDJSON dumps, Hacker News JSON, Discourse
+topic JSON, Disqus XML, WordPress WXR, ConvoKit corpora (read and write).
 
 Fixtures in tests/fixtures/exports/ are of our own making (invented text in each
 platform's real structure); each has a hand-checked ``.expected`` tree.
@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 from discourse.errors import InputError
 from discourse.model import Thread
 from discourse.read import read_file
-from discourse.read.convokit import write_corpus
 from discourse.read.detect import SUPPORTED_JSON, SUPPORTED_XML
+from discourse.read.htmltext import html_to_text
 from discourse.read.reddit import read_ndjson, submissions_beside
 from discourse.read.source import Document
-from discourse.read.structured import Grouper, html_to_text
+from discourse.read.structured import Grouper
 from discourse.read.wordpress import read_wxr
 from discourse.testing import export_render as render
+from discourse.write.convokit import write_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
@@ -51,7 +52,8 @@ def tree_of(t: Thread) -> list[tuple]:
 # -- fixtures with hand-checked expected trees -----------------------------------------
 
 GOLDEN = ["reddit_api.json", "reddit_dump.ndjson", "hn_firebase.json", "hn_items.ndjson",
-          "hn_algolia.json", "disqus.xml", "wordpress.xml", "convokit-corpus"]
+          "hn_algolia.json", "discourse_topic.json", "disqus.xml", "wordpress.xml",
+          "convokit-corpus"]
 
 
 @pytest.mark.parametrize("name", GOLDEN)
@@ -63,7 +65,8 @@ def test_fixture_reads_to_its_expected_tree(name):
 @pytest.mark.parametrize("name,fmt", [
     ("reddit_api.json", "reddit-json"), ("reddit_dump.ndjson", "reddit-ndjson"),
     ("hn_firebase.json", "hn-json"), ("hn_items.ndjson", "hn-json"),
-    ("hn_algolia.json", "hn-json"), ("disqus.xml", "disqus-xml"),
+    ("hn_algolia.json", "hn-json"), ("discourse_topic.json", "discourse-forum-json"),
+    ("disqus.xml", "disqus-xml"),
     ("wordpress.xml", "wordpress-wxr"), ("convokit-corpus", "convokit")])
 def test_detection_routes_each_fixture_to_its_reader(name, fmt):
     from discourse.read.detect import detect
@@ -239,6 +242,43 @@ def test_hn_flat_items_round_trip(tmp_path_factory, ts, seed, ndjson):
         thread = by_title[str(render._hn_id(t, None))]
         assert tree_of(thread) == render.expected(t)
         assert (thread.title, thread.article) == (t.title, t.article)
+
+
+@PROPERTY
+@given(render.tree())
+def test_discourse_topic_round_trip(tmp_path_factory, t):
+    path = tmp_path_factory.mktemp("t") / "topic.json"
+    path.write_bytes(render.discourse_topic(t))
+    (thread,) = read_file(path)
+    assert tree_of(thread) == render.expected(t)
+    assert (thread.title, thread.article, thread.format) == (t.title, t.article,
+                                                             "discourse-forum-json")
+    assert [c.platform_id for c in thread.comments] == [
+        str(int(thread.thread_id) * 1000 + 2 + i) for i in _insertion_order(t)]
+
+
+def _insertion_order(t: render.Tree) -> list[int]:
+    """Node indices of ``t`` in display order (as :func:`render.expected` walks them)."""
+    kids: dict[int | None, list[int]] = {}
+    for i, node in enumerate(t.nodes):
+        kids.setdefault(node.parent, []).append(i)
+    out, stack = [], list(reversed(kids.get(None, [])))
+    while stack:
+        i = stack.pop()
+        out.append(i)
+        stack.extend(reversed(kids.get(i, [])))
+    return out
+
+
+def test_discourse_topic_quote_header_and_image_caption_are_not_text():
+    (thread,) = read_file(FIXTURES / "discourse_topic.json")
+    by_pid = {c.platform_id: c for c in thread.comments}
+    quoting = by_pid["30103"]
+    assert quoting.text.startswith("> Beds warm up two weeks earlier in spring.\n\nOnly if")
+    assert "fernhill:" not in quoting.text
+    assert quoting.quotes == ["Beds warm up two weeks earlier in spring."]
+    assert by_pid["30106"].text == ("Whatever you choose, put a water butt on the shed "
+                                    "first. Here is mine:")
 
 
 @PROPERTY
@@ -486,13 +526,50 @@ def test_html_to_text_keeps_line_breaks_for_wordpress():
         "one\ntwo\n\nthree & four"
 
 
+@pytest.mark.parametrize("html,text", [
+    # one behaviour for quotations, whatever the reader: "> " lines, nested "> > "
+    ("<p>No.</p><blockquote><p>a</p><blockquote>b</blockquote></blockquote>",
+     "No.\n\n> a\n\n> > b"),
+    ("<blockquote><pre>x = 1\n\ny = 2</pre></blockquote>", "> x = 1\n>\n> y = 2"),
+    ("<ul><li>one</li><li>two</li></ul>after", "one\ntwo\n\nafter"),
+    ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc"),
+    ("a<br><br>b<br>c", "a\n\nb\nc"),
+    ("<!-- note -->kept<button>Reply</button>", "kept"),
+])
+def test_html_to_text_is_the_one_conversion(html, text):
+    from lxml import html as lxml_html
+
+    from discourse.read.htmltext import text_of
+
+    assert html_to_text(html) == text
+    # the element entry point gives the same text as the string one
+    assert text_of(lxml_html.fragment_fromstring(html, create_parent="div")) == text
+
+
+def test_quotes_keep_their_marks_with_source_line_breaks():
+    assert html_to_text("<blockquote>q1\nq2</blockquote>\nreply", keep_newlines=True) == \
+        "> q1\n> q2\n\nreply"
+
+
+def test_text_of_a_blockquote_itself_is_the_quotation():
+    from lxml import html as lxml_html
+
+    from discourse.read.htmltext import text_of
+
+    quote = lxml_html.fragment_fromstring("<blockquote><p>said <b>this</b></p></blockquote>")
+    assert text_of(quote) == "said this"
+
+
 # -- never a traceback: arbitrary JSON built from the platforms' own keys --------------------
 
 _KEYS = st.sampled_from(["kind", "data", "children", "replies", "id", "name", "body", "author",
                          "parent_id", "link_id", "created_utc", "score", "permalink", "title",
                          "selftext", "subreddit", "kids", "by", "parent", "text", "time",
                          "deleted", "dead", "type", "story_id", "created_at_i", "created_at",
-                         "points", "descendants", "url", "is_self", "count"])
+                         "points", "descendants", "url", "is_self", "count", "post_stream",
+                         "posts", "post_number", "reply_to_post_number", "cooked", "username",
+                         "post_type", "posts_count", "actions_summary", "user_deleted",
+                         "hidden", "deleted_at", "slug", "fancy_title", "topic_id"])
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
                      st.sampled_from(["Listing", "t1", "t3", "more", "story", "comment", "t1_x",
                                       "t3_x", "x", "", "[deleted]", "<p>hi", "1e400"]))
@@ -502,11 +579,15 @@ _JSON = st.recursive(_SCALARS, lambda inner: st.one_of(
 
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(_JSON, st.sampled_from(["reddit-json", "reddit-ndjson", "hn-json"]), st.booleans())
+@given(_JSON, st.sampled_from(["reddit-json", "reddit-ndjson", "hn-json",
+                               "discourse-forum-json"]), st.booleans())
 # found by this test: an HN "type" that is a list (hashed by a set lookup), a "text" that is
 # not a string (html_to_text called .strip() on it)
 @example({"id": 1, "type": [], "kids": []}, "hn-json", False)
 @example({"id": 1, "type": "story", "text": True, "kids": [{"id": 2, "text": 2}]}, "hn-json", False)
+@example({"post_stream": {"posts": [{"post_number": 1, "cooked": 3, "actions_summary": 2},
+                                    {"post_number": 2, "reply_to_post_number": True}]},
+          "title": None, "url": "https://x"}, "discourse-forum-json", False)
 def test_any_json_gives_threads_or_one_line_error(tmp_path_factory, value, fmt, lines):
     path = tmp_path_factory.mktemp("j") / "x.json"
     if lines and isinstance(value, list):

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from discourse.cli import main
 from discourse.read import read_file
 from discourse.read.html import parse_html
-from discourse.read.html.base import count_in, iso_time, text_of
+from discourse.read.html.base import count_in, iso_time
 from discourse.read.html.page import strip_site_suffix
+from discourse.read.htmltext import text_of
 from discourse.testing.html_render import (
     depths,
     display_order,

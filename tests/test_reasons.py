@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import discourse
-from discourse.classify import Classifier
-from discourse.classify.model import REASON_LABELS
-from discourse.classify.realthreads import threads
+from discourse.classify.explain import NO_REASON, REASON_LABELS
+from discourse.classify.linear import LinearModel
+from discourse.classify.pairs import pairs_from_texts
+from discourse.lab.datasets.realthreads import labels_frame, threads
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 #: Statements that contradict each other (each pair may never appear together).
@@ -24,19 +25,19 @@ CONTRADICTIONS = [("close to the parent", "shares no words with parent or articl
 
 
 @pytest.fixture(scope="module")
-def model() -> Classifier:
-    return Classifier.load()
+def model() -> LinearModel:
+    return LinearModel.load()
 
 
-def _check(thread, model: Classifier) -> int:
+def _check(thread, model: LinearModel) -> int:
     checked = 0
-    for comment, p in zip(thread.comments, model.predict(thread), strict=True):
+    for comment, p in zip(thread.comments, model.predict_thread(thread), strict=True):
         assert p.reasons, f"{thread.source} {comment.id}: no reason"
         assert len(p.reasons) <= 3
         heads = [r.split(":", 1)[0] for r in p.reasons]
         for head in heads:
             allowed = REASON_LABELS.get(head)
-            if head == "wording of the reply":
+            if head == NO_REASON == "wording of the reply":
                 continue
             assert allowed is not None, f"unknown reason {head!r}"
             assert p.label in allowed, (f"{thread.source} {comment.id}: reason {head!r} "
@@ -58,39 +59,46 @@ def test_reasons_on_every_seed_comment(model):
                                                                    for t in parsed) == 50
 
 
-def test_reasons_on_every_real_thread_comment(model):
+def test_reasons_on_every_real_thread_comment(model, threads_dir, realpages_if_present):
     missing: list[str] = []
-    total = sum(_check(thread, model) for thread in threads(missing.append))
-    # the 34 public fixture threads are always there (1,480 comments); the three threads
-    # read from ../shared/realpages (243 comments) only when it is present
-    assert total == (1480 if missing else 1723)
+    total = sum(_check(thread, model) for thread in threads(threads_dir, missing.append,
+                                                             realpages_if_present))
+    # the 30 public fixture threads are always there (948 comments); the three threads
+    # read from ../shared/realpages (243 comments) only when it is present.  (Before the
+    # four Wikipedia talk-page threads were removed: 1,480 and 1,723.)
+    assert total == (948 if missing else 1191)
+    assert bool(missing) == (realpages_if_present is None)
 
 
 def test_inline_note_reason_is_the_rule(model):
     thread = discourse.parse_file(SEEDS / "000_1701a6fb48e1cee7.txt")
-    inline = [p for c, p in zip(thread.comments, model.predict(thread), strict=True) if c.inline]
+    inline = [p for c, p in zip(thread.comments, model.predict_thread(thread), strict=True)
+              if c.inline]
     assert len(inline) == 3
     for p in inline:
         assert p.label == "moderation" and p.reasons == ["inline moderator note"]
 
 
-def test_on_topic_threads_are_not_called_off_topic(model):
+def test_on_topic_threads_are_not_called_off_topic(model, threads_dir, realpages_if_present):
     """Issue 13's first fault: the model called most on-topic comments off-topic (34 of 57
     top-level comments of a Reddit thread, "This is awesome! … Thank you!" at 0.86).  On
     every labelled thread whose labels hold no off-topic comment, at most 5% are."""
-    from discourse.classify.realthreads import labels_frame
-
     labels = labels_frame()
     with_off_topic = set(labels.loc[labels["label"] == "off-topic", "thread"])
     checked = 0
-    for thread in threads():
+    for thread in threads(threads_dir, realpages_root=realpages_if_present):
         if thread.source in with_off_topic or len(thread.comments) < 20:
             continue
-        called = [c.id for c, p in zip(thread.comments, model.predict(thread), strict=True)
+        called = [c.id for c, p in zip(thread.comments, model.predict_thread(thread),
+                                       strict=True)
                   if p.label == "off-topic"]
         assert len(called) <= 0.05 * len(thread.comments), (thread.source, called)
         checked += 1
-    assert checked >= 8
+    # re-pinned from the data after the four Wikipedia talk-page threads (all checked here)
+    # were removed: two fixture threads (reddit_announcements_were_back,
+    # reddit_funny_ba_dum_tsss), two more from ../shared/realpages when present
+    # (reddit_nfl_trent_williams, blog_tegdesign_magento_csv); it was 8
+    assert checked >= (4 if realpages_if_present is not None else 2)
     parent = "We moved the CSV importer to a streaming parser; imports are 10x faster."
-    assert model.predict_pairs([parent], ["This is awesome! Works great now. Thank you!"]) \
-        != ["off-topic"]
+    assert model.predict(pairs_from_texts(
+        [parent], ["This is awesome! Works great now. Thank you!"])) != ["off-topic"]

@@ -511,7 +511,7 @@ BUNDLED_TRACES = {"scatter", "bar", "box", "heatmap", "icicle"}
 def test_figures_use_only_bundled_traces():
     """Every trace type a page draws is registered in the partial plotly.js bundle."""
     from discourse.analyze import ensure_sentiment, thread_metrics
-    from discourse.classify.scoring import confusion_figure
+    from discourse.report.evaluation import confusion_figure
     from discourse.report.view import ThreadView
 
     bundle = (Path(report_render.__file__).parent / "templates"
@@ -540,14 +540,12 @@ def test_figures_use_only_bundled_traces():
 
 def test_evaluation_page_links_only_to_what_exists(tmp_path):
     """``discourse evaluate -o DIR`` writes evaluation.html alone: no menu links to report
-    pages that may not exist there."""
-    from types import SimpleNamespace
-
+    pages that may not exist there; the page is fed a plain dict."""
     cls = {"precision": 0.5, "recall": 0.5, "f1": 0.5}
     result = {"protocol": "in-dataset", "dataset": "d", "labels": ["agreement", "rebuttal"],
               "model": "discourse", "n": 10, "macro_f1": 0.5, "balanced_accuracy": 0.5,
               "accuracy": 0.5, "per_class": {"agreement": cls, "rebuttal": cls}}
-    evaluation = SimpleNamespace(results=[result], notes=["a note"], seconds=3.0)
+    evaluation = {"results": [result], "notes": ["a note"], "seconds": 3.0}
     page = tmp_path / "evaluation.html"
     page.write_text(report_render.Renderer().evaluation_page(evaluation, {}, "discourse"),
                     encoding="utf-8")

@@ -11,22 +11,27 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 pytest.importorskip("onnxruntime", reason="onnxruntime not installed (extra 'accurate')")
 pytest.importorskip("tokenizers", reason="tokenizers not installed (extra 'accurate')")
 
-from discourse.classify import transformer  # noqa: E402
+from discourse.classify import load_model, transformer  # noqa: E402
+from discourse.classify.base import decided  # noqa: E402
+from discourse.classify.calibration import softmax  # noqa: E402
+from discourse.classify.decide import condition_on_evidence, evidence_mask  # noqa: E402
+from discourse.classify.ensemble import Ensemble  # noqa: E402
+from discourse.classify.linear import LinearModel  # noqa: E402
+from discourse.classify.pairs import pairs_from_texts, thread_pairs  # noqa: E402
 from discourse.classify.transformer import (  # noqa: E402
     DEFAULT_META,
     MAX_META_BYTES,
     MAX_ONNX_BYTES,
-    EnsembleClassifier,
     PairModel,
 )
 from discourse.errors import DataError, ModelError  # noqa: E402
-from discourse.model import LABELS, Comment, Thread  # noqa: E402
+from discourse.labels import LABELS  # noqa: E402
+from discourse.model import Comment, Thread  # noqa: E402
 
 if not DEFAULT_META.exists():  # pragma: no cover - a broken checkout
     pytest.skip(f"{DEFAULT_META} not present: the shipped transformer model is missing",
@@ -77,19 +82,24 @@ def _refused(path: Path, expected: str) -> None:
 
 # -- the shipped model ---------------------------------------------------------------------
 def test_shipped_model_gives_four_probabilities_per_pair(model):
-    proba = model.predict_proba(PARENTS, REPLIES)
+    proba = model.predict_proba_texts(PARENTS, REPLIES)
     assert proba.shape == (len(REPLIES), len(LABELS))
     assert proba.dtype == np.float64
     assert np.all((proba >= 0) & (proba <= 1))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=1e-9)
-    assert model.labels == list(LABELS)
+    assert tuple(model.classes_) == tuple(LABELS)
+    # the protocol's form: a pairs frame of the same (parent, reply) texts
+    framed = model.predict_proba(pairs_from_texts(PARENTS, REPLIES))
+    np.testing.assert_array_equal(framed, proba)
 
 
 def test_probabilities_are_the_tempered_softmax_of_the_logits(model):
     logits = model.logits(PARENTS, REPLIES)
     z = logits.astype(np.float64) / model.meta["temperature"]
     expected = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(model.predict_proba(PARENTS, REPLIES), expected, atol=1e-9)
+    np.testing.assert_allclose(model.predict_proba_texts(PARENTS, REPLIES), expected, atol=1e-9)
+    # the project's one softmax
+    np.testing.assert_allclose(softmax(logits, model.meta["temperature"]), expected, atol=1e-9)
 
 
 def test_shipped_metadata_records_command_data_and_scores(model):
@@ -103,9 +113,12 @@ def test_shipped_metadata_records_command_data_and_scores(model):
 
 
 def test_no_pairs_and_mismatched_lengths(model):
-    assert model.predict_proba([], []).shape == (0, len(LABELS))
+    assert model.predict_proba_texts([], []).shape == (0, len(LABELS))
+    assert model.predict_proba(pairs_from_texts([], [])).shape == (0, len(LABELS))
     with pytest.raises(DataError, match="^2 parent texts but 1 replies$"):
-        model.predict_proba(["a", "b"], ["c"])
+        model.predict_proba_texts(["a", "b"], ["c"])
+    with pytest.raises(DataError, match="^2 parent texts but 1 replies$"):
+        model.predict_proba(pairs_from_texts(["a", "b"], ["c"]))
 
 
 def test_shipped_files_stay_small():
@@ -181,20 +194,20 @@ def test_probabilities_do_not_depend_on_the_batch(model):
     # pairs of very different lengths, so that a batch pads the short ones a lot
     parents = [*PARENTS, PARENTS[0] * 6, "Why?"]
     replies = [*REPLIES, "Indeed. " * 40, REPLIES[1] * 3]
-    single = np.vstack([model.predict_proba([p], [r]) for p, r in zip(parents, replies,
-                                                                       strict=True)])
+    single = np.vstack([model.predict_proba_texts([p], [r])
+                        for p, r in zip(parents, replies, strict=True)])
     for batch_size in (2, 3, 32):
-        batched = model.predict_proba(parents, replies, batch_size=batch_size)
+        batched = model.predict_proba_texts(parents, replies, batch_size=batch_size)
         np.testing.assert_allclose(batched, single, rtol=0, atol=1e-5)
     # and the same pair in a different company
-    again = model.predict_proba([parents[1], parents[5]], [replies[1], replies[5]])
+    again = model.predict_proba_texts([parents[1], parents[5]], [replies[1], replies[5]])
     np.testing.assert_allclose(again, single[[1, 5]], rtol=0, atol=1e-5)
 
 
 # -- hostile files -------------------------------------------------------------------------
 def test_copied_model_loads(tmp_path):
     path = _copy_model(tmp_path)
-    assert PairModel.load(path).predict_proba(PARENTS[:1], REPLIES[:1]).shape == (1, 4)
+    assert PairModel.load(path).predict_proba_texts(PARENTS[:1], REPLIES[:1]).shape == (1, 4)
 
 
 def test_missing_sidecar(tmp_path):
@@ -324,29 +337,33 @@ def test_nothing_from_the_sidecar_is_executed(tmp_path, monkeypatch):
 
 # -- the ensemble --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def ensemble(model) -> EnsembleClassifier:
-    from discourse.classify.model import Classifier
-
-    return EnsembleClassifier(Classifier.load(), model)
+def ensemble() -> Ensemble:
+    """The ``accurate`` model as ``--model accurate`` loads it: the bundled linear model
+    and the transformer, weighted by the sidecar's ``ensemble_weight``."""
+    return load_model("accurate")
 
 
 def test_ensemble_mixes_the_two_models(ensemble, model):
-    mixed = ensemble.predict_proba_pairs(PARENTS, REPLIES)
-    assert list(mixed.columns) == list(LABELS)
-    from discourse.classify.model import condition_on_evidence, evidence_mask
+    pairs = pairs_from_texts(PARENTS, REPLIES)
+    mixed, labels, _ = decided(ensemble, pairs)
+    assert tuple(ensemble.classes_) == tuple(LABELS) and mixed.shape == (len(REPLIES), 4)
+    assert isinstance(ensemble, Ensemble) and ensemble.name == "accurate"
+    linear_model, pair_model = ensemble.members
+    assert isinstance(linear_model, LinearModel) and isinstance(pair_model, PairModel)
 
     # the calibrated linear probabilities before the evidence rule, mixed, then the rule
-    frame = pd.DataFrame({"parent": PARENTS, "reply": REPLIES})
-    linear = ensemble.linear.predict_frame(frame, evidence=False).to_numpy()
-    pair = model.predict_proba(PARENTS, REPLIES)
+    linear = linear_model.predict_proba(pairs)
+    pair = model.predict_proba_texts(PARENTS, REPLIES)
     w = model.meta["ensemble_weight"]
-    assert ensemble.weight == w
-    np.testing.assert_allclose(mixed.to_numpy(),
+    assert ensemble.weights.tolist() == [w, 1 - w]
+    np.testing.assert_allclose(ensemble.predict_proba(pairs), w * linear + (1 - w) * pair,
+                               atol=1e-9)
+    np.testing.assert_allclose(mixed,
                                condition_on_evidence(w * linear + (1 - w) * pair,
                                                      evidence_mask(REPLIES)),
                                atol=1e-9)
     np.testing.assert_allclose(mixed.sum(axis=1), 1.0, atol=1e-9)
-    assert ensemble.predict_pairs(PARENTS, REPLIES) == list(mixed.idxmax(axis=1))
+    assert ensemble.predict(pairs) == labels == [LABELS[i] for i in mixed.argmax(axis=1)]
 
 
 def test_ensemble_annotates_a_thread(ensemble):
@@ -359,14 +376,12 @@ def test_ensemble_annotates_a_thread(ensemble):
     thread = Thread(source=None, layout=None, title="Bridge", article=PARENTS[0],
                     comments=comments)
     out = ensemble.annotate(thread)
-    from discourse.classify.model import thread_pairs
-
     frame = thread_pairs(thread)
     assert list(frame["parent"]) == [PARENTS[0], REPLIES[0], REPLIES[0]]
-    mixed = ensemble.predict_frame(frame)
+    mixed = decided(ensemble, frame)[0]  # mixed, then the evidence rule
     for i, c in enumerate(out.comments[:2]):
-        assert c.label == mixed.iloc[i].idxmax()
-        assert c.confidence == pytest.approx(mixed.iloc[i].max(), abs=1e-4)
+        assert c.label == LABELS[mixed[i].argmax()]
+        assert c.confidence == pytest.approx(mixed[i].max(), abs=1e-4)
         assert set(c.probabilities) == set(LABELS)
         assert sum(c.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
         assert c.reasons

@@ -10,7 +10,6 @@ from discourse.analyze.frame import (
 )
 from discourse.analyze.metrics import (
     ARTICLE,
-    UNCERTAIN_BELOW,
     branching_factor,
     classified_count,
     contested_subthreads,
@@ -41,8 +40,9 @@ from discourse.analyze.metrics import (
     wiener_index,
     wiener_sum,
 )
-from discourse.analyze.sentiment import ensure_sentiment, sentiment_of, split_sentences
 from discourse.analyze.sites import SITE_COLUMNS, site_groups, site_table
+from discourse.labels import UNCERTAIN_BELOW
+from discourse.sentiment import ensure_sentiment, sentiment_of, split_sentences
 
 __all__ = [
     "ARTICLE",

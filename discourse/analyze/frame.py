@@ -9,8 +9,9 @@ from typing import Any
 import pandas as pd
 
 from discourse.analyze import metrics as m
-from discourse.analyze.sentiment import ensure_sentiment
-from discourse.model import LABELS, Thread
+from discourse.labels import DEFINITIONS, LABELS, UNCERTAIN_BELOW
+from discourse.model import Thread
+from discourse.sentiment import ensure_sentiment
 
 GOMEZ_2008 = (
     "Gómez, Kaltenbrunner & López 2008, 'Statistical analysis of the social network and "
@@ -51,19 +52,8 @@ def default_site(thread: Thread) -> str:
     return "unknown"
 
 
-#: What each label means (short forms of the definitions in docs/model-card.md).  A label
-#: is always relative to what the comment answers: its parent comment, the earlier comment
-#: a top-level comment quotes, else the article.
-LABEL_DEFINITIONS: dict[str, str] = {
-    "agreement": "Endorses, thanks, concedes to or builds on what it answers, in the same "
-                 "direction.",
-    "rebuttal": "Disputes, corrects, challenges or argues against what it answers (pointed "
-                "sceptical questions included).",
-    "moderation": "About the conduct of the discussion: moderator notes and warnings, "
-                  "deletions, calls for civility, calling out spam or off-topic posts.",
-    "off-topic": "Does not engage what it answers or the article's subject: spam, promotion, "
-                 "unrelated chatter. The least reliable label (see the model card).",
-}
+#: What each label means (the one label table, :mod:`discourse.labels`).
+LABEL_DEFINITIONS: dict[str, str] = DEFINITIONS
 
 SITE_DEFINITION = (
     "The publication the thread comes from: the site the page names (og:site_name, its "
@@ -102,7 +92,7 @@ METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
     "replies": ("Number of comments answering another comment (size minus top_level).", ""),
     "classified": ("Number of comments carrying a label.", ""),
     "uncertain": (
-        f"Number of labelled comments whose confidence is below {m.UNCERTAIN_BELOW:.0%}.", ""),
+        f"Number of labelled comments whose confidence is below {UNCERTAIN_BELOW:.0%}.", ""),
     "max_depth": ("Deepest reply level, top-level comments being depth 0.", SAVESKI_2021),
     "mean_depth": ("Mean reply depth of the comments (top-level = 0).", SAVESKI_2021),
     "width": ("Largest number of comments at any single depth level.", SAVESKI_2021),

@@ -20,7 +20,9 @@ from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
-from discourse.model import LABELS, Comment, Thread
+from discourse.labels import LABELS
+from discourse.labels import is_uncertain as _uncertain
+from discourse.model import Comment, Thread
 
 #: Row label of the transition matrix for "the parent of a top-level comment".
 ARTICLE = "article"
@@ -29,7 +31,6 @@ ARTICLE = "article"
 #: badges, filters and summaries and the ``uncertain`` metric all read it.  With four
 #: labels, 0.5 means "the classifier gives the other three labels together at least as
 #: much probability as this one".
-UNCERTAIN_BELOW = 0.5
 
 Edge = tuple[str, str]
 
@@ -243,8 +244,7 @@ def classified_count(thread: Thread) -> int:
 
 def is_uncertain(comment: Comment) -> bool:
     """True when ``comment`` is labelled with a confidence below :data:`UNCERTAIN_BELOW`."""
-    return (comment.label is not None and comment.confidence is not None
-            and comment.confidence < UNCERTAIN_BELOW)
+    return comment.label is not None and _uncertain(comment.confidence)
 
 
 def uncertain_count(thread: Thread) -> int:

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from statistics import mean, median
 from typing import Any
 
-from discourse.model import LABELS
+from discourse.labels import LABELS
 
 #: At most this many sites get their own row/box; smaller sites are pooled into
 #: "other sites (N)" (their rows aggregated together, by the same rules).

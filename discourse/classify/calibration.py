@@ -32,14 +32,18 @@ from typing import Any
 
 import numpy as np
 
-from discourse.model import LABELS
+from discourse.labels import LABELS
 
 #: Range of the temperature.
 MIN_T, MAX_T = 0.05, 20.0
 _EPS = 1e-9
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Row-wise softmax of ``logits / temperature`` (rows × classes, float64, rows sum to
+    1; a row of ``-inf`` but one entry puts all its mass there).  The one softmax of the
+    project."""
+    z = np.asarray(logits, dtype=np.float64) / temperature
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
@@ -63,7 +67,7 @@ class Calibration:
         z = (np.log(np.clip(proba, _EPS, 1.0)) + np.asarray(self.bias)) / self.temperature
         if trained is not None and not np.all(trained):
             z[:, ~np.asarray(trained, dtype=bool)] = -np.inf
-        return _softmax(z)
+        return softmax(z)
 
     def to_meta(self) -> dict[str, Any]:
         """Plain JSON-able form stored in a model file's metadata."""

@@ -26,8 +26,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from discourse.analyze.sentiment import sentiment_profile
-from discourse.classify import cues
+import discourse.classify.cues as cues
+from discourse.sentiment import sentiment_profile
 
 PAIR_INPUT_COLUMNS = ("parent", "reply", "article", "depth", "inline", "is_article_author",
                       "author_posts")

@@ -12,7 +12,7 @@ calls its type on the loaded array).  So a discourse model file is accepted only
    is decompressed (``zipfile`` never inflates a member past its declared size);
 2. every ``(loader, type)`` pair in its schema is on the exact allow-list
    ``models/allowed_types.json``, which is generated from the shipped models
-   (:func:`write_allow_list`) and checked by a test that fails when a model gains a type.
+   (``python -m discourse.lab allowlist``) and checked by a test that fails when a model gains a type.
 
 Everything else is refused with a one-line :class:`~discourse.errors.ModelError` naming the
 file and the problem; nothing from the file is executed before the checks pass.
@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -150,45 +149,6 @@ def load_skops(path: str | os.PathLike[str]) -> Any:
         raise ModelError(f"{path}: not a discourse model file ({type(exc).__name__})") from None
 
 
-def trainable_types() -> set[str]:
-    """The pairs in models that ``discourse train`` writes on small data (logistic
-    regression by lbfgs, with its calibration and metadata): a tiny model is trained and
-    saved to a temporary folder, and its schema read back."""
-    import tempfile
-
-    import pandas as pd
-
-    from discourse.classify.train import train
-    from discourse.model import LABELS
-
-    words = ("good point", "that is wrong", "stay on topic", "buy cheap shoes")
-    pairs = pd.DataFrame([{"parent": f"the parent comment {i}", "reply": f"{w} {i}",
-                           "label": LABELS[i % 4], "dataset": "seeds", "group": str(i % 5)}
-                          for i, w in enumerate(words * 12)])
-    with tempfile.TemporaryDirectory() as folder:
-        path = train(pairs, command="discourse train").save(Path(folder) / "m.skops")
-        return model_types(path)
-
-
-def write_allow_list(models: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Regenerate ``models/allowed_types.json`` from the given (shipped) model files and
-    the models ``discourse train`` makes (:func:`trainable_types`); return the sorted
-    list.  Run after retraining a bundled model: ``python -m discourse.classify.modelfile``.
-    """
-    types = sorted(set().union(trainable_types(), *(model_types(p) for p in models)))
-    payload = {"comment": "Exact (loader:type) pairs a discourse model file may contain; "
-                          "generated from the shipped models and the models `discourse "
-                          "train` makes, by `python -m discourse.classify.modelfile`.",
-               "types": types}
-    ALLOW_LIST.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-    return types
-
-
 def shipped_models() -> list[Path]:
     """The skops model files shipped inside the package."""
     return sorted(MODELS_DIR.glob("*.skops"))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    for name in write_allow_list(shipped_models()):
-        print(name)

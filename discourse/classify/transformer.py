@@ -1,5 +1,6 @@
 """The transformer pair model (``accurate``): a MiniLM-L6 parent‖reply cross-encoder run by
-onnxruntime, and its 50/50-style ensemble with the linear :class:`Classifier`.
+onnxruntime (the ``accurate`` ensemble mixes it with the linear model:
+:mod:`discourse.classify.ensemble`).
 
 Files (in ``discourse/classify/models/``, written by
 ``python -m discourse.classify.transformer_train``):
@@ -46,9 +47,10 @@ from typing import Any
 
 import numpy as np
 
-from discourse.classify.model import Classifier
+from discourse.classify.base import ModelMethods
+from discourse.classify.calibration import softmax
 from discourse.errors import DataError, ModelError
-from discourse.model import LABELS
+from discourse.labels import LABELS
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 #: The shipped sidecar metadata; it names the ONNX and tokenizer files beside it.
@@ -265,14 +267,6 @@ class PairEncoder:
         return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 
-def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """Row-wise softmax of ``logits / temperature`` (float64, rows sum to 1)."""
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def _texts(values: Sequence[Any], what: str) -> list[str]:
     out = []
     for v in values:
@@ -284,11 +278,11 @@ def _texts(values: Sequence[Any], what: str) -> list[str]:
 
 
 # -- the runtime model ------------------------------------------------------------------------
-class PairModel:
+class PairModel(ModelMethods):
     """The fine-tuned MiniLM parent‖reply classifier, run by onnxruntime.
 
-    ``predict_proba(parents, replies)`` gives an ``(n, 4)`` float64 array of temperature-
-    scaled probabilities in :data:`LABELS` order.  Load with :meth:`load` (the shipped model
+    ``predict_proba(pairs)`` gives an ``(n, 4)`` float64 array of temperature-scaled
+    probabilities of the pairs frame's (parent, reply) rows in :data:`LABELS` order.  Load with :meth:`load` (the shipped model
     by default); every problem with the files is a one-line :class:`ModelError` naming the
     file.
     """
@@ -352,9 +346,8 @@ class PairModel:
                               meta["max_chars"])
         return cls(session, encoder, meta, path)
 
-    @property
-    def labels(self) -> list[str]:
-        return list(LABELS)
+    classes_ = LABELS
+    name = "transformer"
 
     def logits(self, parents: Sequence[str], replies: Sequence[str],
                batch_size: int = BATCH_SIZE) -> np.ndarray:
@@ -380,53 +373,15 @@ class PairModel:
             out[rows] = logits
         return out
 
-    def predict_proba(self, parents: Sequence[str], replies: Sequence[str],
-                      batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """Calibrated probabilities ``(n, 4)`` float64 in :data:`LABELS` order; rows sum
-        to 1.  ``softmax(logits / temperature)``, the temperature fitted on held-out
-        pairs by the training script (Guo et al. 2017)."""
+    def predict_proba(self, pairs, batch_size: int = BATCH_SIZE) -> np.ndarray:
+        """Calibrated probabilities ``(n, 4)`` float64 in :data:`LABELS` order of a pairs
+        frame's (``parent``, ``reply``) rows; rows sum to 1.  ``softmax(logits /
+        temperature)``, the temperature fitted on held-out pairs by the training script
+        (Guo et al. 2017)."""
+        return self.predict_proba_texts(list(pairs["parent"]), list(pairs["reply"]),
+                                        batch_size)
+
+    def predict_proba_texts(self, parents: Sequence[str], replies: Sequence[str],
+                            batch_size: int = BATCH_SIZE) -> np.ndarray:
+        """:meth:`predict_proba` of plain text pairs."""
         return softmax(self.logits(parents, replies, batch_size), self.temperature)
-
-
-# -- the ensemble ("accurate") --------------------------------------------------------------
-class EnsembleClassifier(Classifier):
-    """``accurate``: the weighted mean of the linear :class:`Classifier`'s calibrated
-    probabilities and the :class:`PairModel`'s; a ``Classifier`` in every other respect
-    (``predict``, ``annotate``, ``predict_proba_pairs``, ``predict_pairs``,
-    ``predict_frame``; decisions by :func:`~discourse.classify.model.decide`, reasons
-    from the linear model's evidence for the chosen label, inline notes by rule).
-
-    ``weight`` is the linear model's share (default: the sidecar's ``ensemble_weight``,
-    chosen by the training script on held-out pairs).
-    """
-
-    name = "accurate"
-
-    def __init__(self, linear: Classifier, pair: PairModel, weight: float | None = None) -> None:
-        super().__init__(linear.pipeline, dict(linear.meta))
-        self.calibration = linear.calibration
-        self.linear = linear
-        self.pair = pair
-        self.weight = float(pair.meta["ensemble_weight"] if weight is None else weight)
-        self.meta = {"linear": linear.meta, "transformer": pair.meta,
-                     "ensemble_weight": self.weight}
-
-    @classmethod
-    def load(cls, linear_path: str | Path | None = None, pair_path: str | Path | None = None,
-             weight: float | None = None) -> EnsembleClassifier:
-        """Both bundled models by default; raises :class:`ModelError` as their loaders do."""
-        return cls(Classifier.load(linear_path), PairModel.load(pair_path), weight)
-
-    def save(self, path: str | Path) -> Path:
-        raise ModelError(f"{path}: the accurate ensemble is two bundled models; save the "
-                         f"linear model with Classifier.save and retrain the transformer "
-                         f"with discourse.classify.transformer_train")
-
-    def _calibrated(self, frame, calibrated: bool = True):
-        """The linear model's probabilities mixed with the transformer's (see the class
-        docs), and the linear model's feature matrix (for reasons)."""
-        linear, X = super()._calibrated(frame, calibrated)
-        if not calibrated or self.weight >= 1.0 or frame.empty:
-            return linear, X
-        pair = self.pair.predict_proba(list(frame["parent"]), list(frame["reply"]))
-        return self.weight * linear + (1.0 - self.weight) * pair, X

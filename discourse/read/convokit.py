@@ -1,4 +1,5 @@
-"""ConvoKit corpora (Cornell's conversational data toolkit), read and written.
+"""ConvoKit corpora (Cornell's conversational data toolkit), read (the writer is
+:mod:`discourse.write.convokit`).
 
 A corpus is a folder (format checked against ConvoKit's own loader and dumper,
 ``convokit/model/corpus.py`` and ``corpus_helpers.py``, CornellNLP/ConvoKit @ 5dabba5):
@@ -19,14 +20,15 @@ dumps).  The root utterance (``reply-to`` null; the one whose id is the conversa
 when several) is the article; its title comes from the conversation's meta ``title``
 (else the root's meta ``title``).  Every other utterance is a comment whose parent is its
 ``reply-to`` (replies to the root are top-level); siblings keep file order.  Utterance
-meta written by :func:`write_corpus` (labels, scores, status, …) is read back.  A file
-``utterances.jsonl`` given on its own is read with the files beside it.
+meta written by :func:`~discourse.write.convokit.write_corpus` (labels, scores, status,
+…) is read back.  A file ``utterances.jsonl`` given on its own is read with the files
+beside it.
 
-**Writing** (:func:`write_corpus`): the article is the root utterance of each
-conversation (speaker ``[article]``), comments reply to it or to their parent; comment
-fields ``label``, ``confidence``, ``reasons``, ``sentiment``, ``score``, ``status``,
-``platform_id``, ``permalink``, ``quotes``, ``target_id``, ``inline`` and the dotted
-``discourse_id`` go to utterance ``meta``; thread fields (``title``, ``source``, ``site``,
+**Writing** (:func:`discourse.write.convokit.write_corpus`): the article is the root
+utterance of each conversation (speaker ``[article]``), comments reply to it or to their
+parent; comment fields ``label``, ``confidence``, ``reasons``, ``sentiment``, ``score``,
+``status``, ``platform_id``, ``permalink``, ``quotes``, ``target_id``, ``inline`` and the
+dotted ``discourse_id`` go to utterance ``meta``; thread fields (``title``, ``source``, ``site``,
 ``url``, ``published``, ``format``, ``thread_id``, ``missing``, ``noise``, ``warnings``)
 to conversation ``meta``.  Comments without an author get the speaker ``[unknown]``
 (read back as no author).  ``timestamp`` is Unix seconds when the comment's ISO time has a
@@ -35,24 +37,40 @@ zone (ConvoKit's convention), the ISO text itself kept in meta ``timestamp_iso``
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import fields
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from discourse.errors import InputError
 from discourse.model import Comment, Thread
 from discourse.read.assemble import Post, assemble
+from discourse.read.detect import has_keys
 from discourse.read.source import CONVOKIT_MARKER, Document
 from discourse.read.structured import SPILL_BOUND, Grouper, epoch_iso, json_line
 from discourse.read.targets import attach_quotes_and_targets
 
-__all__ = ["ARTICLE_SPEAKER", "UNKNOWN_SPEAKER", "read", "write_corpus"]
+__all__ = ["ARTICLE_SPEAKER", "COMMENT_META", "THREAD_META", "UNKNOWN_SPEAKER", "read",
+           "sniff", "sniff_folder"]
+
+NAME = "convokit"
+DESCRIBES = "ConvoKit utterances"
+SYNTAX = "json"
+
+
+def sniff(head: bytes) -> str | None:
+    """Utterances: ``reply-to`` (or ``reply_to``) and ``conversation_id``."""
+    if (has_keys(head, "reply-to") or has_keys(head, "reply_to")) \
+            and has_keys(head, "conversation_id"):
+        return "JSON objects with ConvoKit reply-to/conversation_id (utterances)"
+    return None
+
+
+def sniff_folder(path: Path) -> str | None:
+    """A folder holding ``utterances.jsonl`` (the only folders taken as documents)."""
+    if (path / CONVOKIT_MARKER).is_file():
+        return f"folder with {CONVOKIT_MARKER} (a ConvoKit corpus)"
+    return None
 
 #: Comment fields set from utterance meta after the tree is built (the others go through
 #: :class:`Post`); ``reasons`` and ``target_id`` are handled apart.
@@ -63,20 +81,23 @@ ARTICLE_SPEAKER = "[article]"
 UNKNOWN_SPEAKER = "[unknown]"
 #: Comment fields not carried by the utterance itself (id, reply-to, speaker, text,
 #: timestamp): all of them, so fields added to the model later travel too.
-_COMMENT_META = tuple(f.name for f in fields(Comment)
-                      if f.name not in ("id", "parent_id", "depth", "author", "text", "line",
-                                        "timestamp"))
-_THREAD_META = ("title", "source", "site", "url", "published", "format", "thread_id",
-                "layout", "missing", "noise", "warnings", "encoding")
+COMMENT_META = tuple(f.name for f in fields(Comment)
+                     if f.name not in ("id", "parent_id", "depth", "author", "text", "line",
+                                       "timestamp"))
+#: Thread fields carried in conversation meta.
+THREAD_META = ("title", "source", "site", "url", "published", "format", "thread_id",
+               "layout", "missing", "noise", "warnings", "encoding")
 
 
-_RESTORED = tuple(n for n in _COMMENT_META if n not in _RESTORED_SKIP)
+_RESTORED = tuple(n for n in COMMENT_META if n not in _RESTORED_SKIP)
 
 
 def _load_side(folder: Path, name: str, max_bytes: int) -> dict[str, Any]:
     path = folder / name
     if not path.is_file():
         return {}
+    import orjson
+
     side = Document.at(path, max_bytes)
     data = side.read_bytes()
     try:
@@ -141,7 +162,7 @@ def _thread(conv: str, utts: list[dict[str, Any]], meta: dict[str, Any],
                     format="convokit", thread_id=conv or None)
     ours = meta.get("generator") == "discourse"
     if ours:
-        for name in _THREAD_META:
+        for name in THREAD_META:
             if name in meta and name not in ("title", "source", "format"):
                 setattr(thread, name, meta[name])
     else:
@@ -203,102 +224,3 @@ def _thread(conv: str, utts: list[dict[str, Any]], meta: dict[str, Any],
             c.target_id = dotted[target]
     attach_quotes_and_targets(thread)
     return thread
-
-
-# -- writing --------------------------------------------------------------------------
-
-def _epoch(iso: str | None) -> int | float | None:
-    if not iso:
-        return None
-    try:
-        stamp = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if stamp.tzinfo is None:
-        return None
-    value = stamp.timestamp()
-    return int(value) if value.is_integer() else value
-
-
-def _type_name(value: object) -> str:
-    return str(type(value))
-
-
-def write_corpus(threads: Iterable[Thread], folder: str | os.PathLike[str],
-                 name: str | None = None) -> Path:
-    """Write ``threads`` as a ConvoKit corpus in ``folder`` (created; its corpus files are
-    replaced) and return the folder's path.  Loadable with ConvoKit's
-    ``Corpus(filename=str(folder))``; see the module docs for the mapping.  Files are
-    written under temporary names and renamed when complete."""
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    index: dict[str, dict[str, list[str]]] = {"utterance": {}, "conversation": {},
-                                              "speaker": {}, "corpus": {}}
-
-    def note(kind: str, meta: dict[str, Any]) -> None:
-        idx = index[kind]
-        for k, v in meta.items():
-            types = idx.setdefault(k, [])
-            if v is not None and _type_name(v) not in types:
-                types.append(_type_name(v))
-
-    speakers: dict[str, dict[str, Any]] = {}
-    conversations: dict[str, dict[str, Any]] = {}
-    used: set[str] = set()
-    tmp_utts = tempfile.NamedTemporaryFile("wb", dir=out, prefix=".utterances.",  # noqa: SIM115
-                                           delete=False)
-    try:
-        with tmp_utts as handle:
-            for n, thread in enumerate(threads, start=1):
-                conv = str(thread.thread_id) if thread.thread_id else f"thread-{n}"
-                if conv in used:
-                    conv = f"{conv}-{n}"
-                used.add(conv)
-                cmeta = {k: getattr(thread, k) for k in _THREAD_META}
-                cmeta["generator"] = "discourse"
-                note("conversation", cmeta)
-                conversations[conv] = {"meta": cmeta, "vectors": []}
-                root = {"id": conv, "conversation_id": conv, "text": thread.article,
-                        "speaker": ARTICLE_SPEAKER, "meta": {"discourse_id": None},
-                        "reply-to": None, "timestamp": _epoch(thread.published),
-                        "vectors": []}
-                speakers.setdefault(ARTICLE_SPEAKER, {"meta": {}, "vectors": []})
-                note("utterance", root["meta"])
-                handle.write(orjson.dumps(root) + b"\n")
-                for c in thread.comments:
-                    speaker = c.author if c.author else UNKNOWN_SPEAKER
-                    speakers.setdefault(speaker, {"meta": {}, "vectors": []})
-                    meta = {"discourse_id": c.id}
-                    meta.update({k: getattr(c, k) for k in _COMMENT_META})
-                    meta["quotes"], meta["reasons"] = list(c.quotes), list(c.reasons)
-                    meta["timestamp_iso"] = c.timestamp
-                    note("utterance", meta)
-                    utt = {"id": f"{conv}.{c.id}", "conversation_id": conv, "text": c.text,
-                           "speaker": speaker, "meta": meta,
-                           "reply-to": f"{conv}.{c.parent_id}" if c.parent_id else conv,
-                           "timestamp": _epoch(c.timestamp), "vectors": []}
-                    handle.write(orjson.dumps(utt) + b"\n")
-        corpus_meta = {"name": name or out.name, "generator": "discourse"}
-        note("corpus", corpus_meta)
-        files = {
-            "speakers.json": speakers,
-            "conversations.json": conversations,
-            "corpus.json": corpus_meta,
-            "index.json": {"utterances-index": index["utterance"],
-                           "speakers-index": index["speaker"],
-                           "conversations-index": index["conversation"],
-                           "overall-index": index["corpus"], "version": 1, "vectors": []},
-        }
-        for fname, value in files.items():
-            _write_atomic(out / fname, orjson.dumps(value))
-        os.replace(tmp_utts.name, out / CONVOKIT_MARKER)
-    finally:
-        if os.path.exists(tmp_utts.name):
-            os.unlink(tmp_utts.name)
-    return out
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -1,9 +1,19 @@
 """Decide which reader takes a document, from its content (first bytes), not its name.
 
-Each format has a sniffer over the decompressed head of the document; the first that
-claims it wins and gives its reason (printed by ``discourse parse --explain``).  Readers
-validate the whole document themselves and raise a one-line error for a shape they do not
-know, so a sniffer only needs to be right about which reader to ask.
+Every reader of :data:`discourse.read.READERS` has a sniffer over the decompressed head of
+a document (byte-order mark and leading white space removed).  Detection asks the readers
+of the head's syntax — JSON when it starts with ``{`` or ``[``, XML/HTML when it starts
+with ``<``, text otherwise — in the registry's order (specific first, generic last); the
+first that claims the document wins and gives its reason (printed by ``discourse parse
+--explain``).  Readers validate the whole document themselves and raise a one-line error
+for a shape they do not know, so a sniffer only needs to be right about which reader to
+ask, and must be cheap: a few searches in the head, never a parse, no heavy imports.
+
+A JSON or XML document that no reader claims is refused with the list of supported shapes
+(:func:`supported`, made of the readers' ``DESCRIBES``).  A folder (a ConvoKit corpus) is
+asked of the readers that have a ``sniff_folder``.
+
+The helpers below (:func:`has_keys`, :func:`key_value`) are for sniffers.
 """
 
 from __future__ import annotations
@@ -12,16 +22,12 @@ import re
 from dataclasses import dataclass
 
 from discourse.errors import InputError
-from discourse.read.source import CONVOKIT_MARKER, Document
+from discourse.read.source import Document
 
-#: Reader names, as stored in ``Thread.format``.
-FORMATS = ("text", "html", "reddit-json", "reddit-ndjson", "hn-json", "disqus-xml",
-           "wordpress-wxr", "convokit", "discourse-json")
+__all__ = ["Detection", "detect", "has_keys", "key_value", "supported", "syntax_of"]
 
-SUPPORTED_JSON = ("a Reddit comments API response (/comments/<id>.json), Reddit/Pushshift "
-                  "NDJSON comments, a Hacker News Firebase or Algolia item, ConvoKit "
-                  "utterances, or discourse's own JSON output")
-SUPPORTED_XML = "a Disqus XML export, a WordPress WXR export, or an (X)HTML page"
+_XML_DECL = re.compile(rb"^<\?xml[^>]*\?>", re.I)
+_KEY = r'"%s"\s*:'
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,73 +38,78 @@ class Detection:
     reason: str
 
 
-_HTML = re.compile(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|title>|div[\s>]"
-                   rb"|p>|article[\s>]|section[\s>]|table[\s>]|ul[\s>]|ol[\s>])", re.I)
-_XML_DECL = re.compile(rb"^<\?xml[^>]*\?>", re.I)
-_DISQUS = re.compile(rb"<disqus[\s>]", re.I)
-_WXR = re.compile(rb"<rss[^>]*xmlns:wp=|wordpress\.org/export/", re.I)
-_KEY = r'"%s"\s*:'
+def syntax_of(head: bytes) -> str:
+    """``"json"``, ``"xml"`` (any markup) or ``"text"``: which readers may claim a document
+    whose head (without BOM and leading white space) is ``head``."""
+    first = head[:1]
+    if first in (b"{", b"["):
+        return "json"
+    if first == b"<":
+        return "xml"
+    return "text"
 
 
-def _has(head: bytes, *keys: str) -> bool:
+def has_keys(head: bytes, *keys: str) -> bool:
+    """True when every one of ``keys`` appears in ``head`` as a JSON object key."""
     return all(re.search((_KEY % re.escape(k)).encode(), head) for k in keys)
 
 
-def _json_reason(head: bytes) -> Detection | None:
-    """Which JSON reader a JSON/NDJSON head belongs to."""
-    if re.search(rb'"kind"\s*:\s*"Listing"', head) or re.search(rb'"kind"\s*:\s*"t[13]"', head) \
-            and _has(head, "data"):
-        return Detection("reddit-json", "JSON with Reddit \"Listing\"/\"t1\" objects (API response)")
-    if _has(head, "link_id", "parent_id") or (_has(head, "subreddit") and _has(head, "body")):
-        return Detection("reddit-ndjson", "JSON objects with Reddit link_id/parent_id "
-                                          "(Pushshift/Arctic-Shift comment dump)")
-    if _has(head, "subreddit", "selftext") or _has(head, "subreddit", "num_comments"):
-        return Detection("reddit-ndjson", "JSON objects with Reddit submissions "
-                                          "(title/selftext; a submissions dump)")
-    if _has(head, "comments", "article") and (_has(head, "layout") or _has(head, "noise")):
-        return Detection("discourse-json", "discourse's own thread JSON (article, comments)")
-    if (_has(head, "reply-to") or _has(head, "reply_to")) and _has(head, "conversation_id"):
-        return Detection("convokit", "JSON objects with ConvoKit reply-to/conversation_id "
-                                     "(utterances)")
-    if _has(head, "children") and (_has(head, "story_id") or _has(head, "created_at_i")
-                                   or _has(head, "points")):
-        return Detection("hn-json", "JSON with Hacker News Algolia item fields "
-                                    "(children, story_id/points)")
-    if _has(head, "by") and (_has(head, "kids") or _has(head, "parent")) \
-            or _has(head, "type") and re.search(rb'"type"\s*:\s*"(?:story|comment)"', head):
-        return Detection("hn-json", "JSON with Hacker News Firebase item fields "
-                                    "(by, kids/parent, type)")
-    return None
+def key_value(head: bytes, key: str, pattern: str) -> bool:
+    """True when ``head`` has the JSON key ``key`` with a string value matching
+    ``pattern`` (a regular expression, whole value)."""
+    regex = _KEY % re.escape(key) + r'\s*"(?:' + pattern + r')"'
+    return re.search(regex.encode(), head) is not None
+
+
+def supported(syntax: str) -> str:
+    """The shapes the readers of ``syntax`` (``"json"``, ``"xml"``) take, as a phrase
+    for the "unknown shape" errors: "A, B, or C"."""
+    from discourse.read import readers
+
+    shapes = [r.DESCRIBES for r in readers() if syntax == r.SYNTAX and r.DESCRIBES]
+    if len(shapes) <= 2:
+        return " or ".join(shapes)
+    return ", ".join(shapes[:-1]) + ", or " + shapes[-1]
+
+
+def __getattr__(name: str) -> str:
+    # The messages are built from the registry (importing every reader), so on demand.
+    if name == "SUPPORTED_JSON":
+        return supported("json")
+    if name == "SUPPORTED_XML":
+        return supported("xml")
+    raise AttributeError(name)
 
 
 def detect(doc: Document) -> Detection:
     """The reader for ``doc``.  Raises :class:`InputError` for a JSON or XML document of
     an unknown shape (the message lists the supported shapes)."""
+    from discourse.read import readers
+
     if doc.is_folder:
-        return Detection("convokit", f"folder with {CONVOKIT_MARKER} (a ConvoKit corpus)")
+        for r in readers():
+            sniff_folder = getattr(r, "sniff_folder", None)
+            reason = sniff_folder(doc.path) if sniff_folder is not None else None
+            if reason:
+                return Detection(r.NAME, reason)
+        raise InputError(doc.source, "is a folder that no reader takes")
     # UTF-16/32 text comes transcoded to UTF-8 (after a UTF-8 BOM) from Document.open.
     sample = doc.head().lstrip(b"\xef\xbb\xbf").lstrip()
     packed = f" ({doc.compression}-compressed)" if doc.compression else ""
-    if sample[:1] in (b"{", b"["):
-        found = _json_reason(sample)
-        if found is None:
-            if sample[:1] == b"[" and re.match(rb"\[\s*\]", sample):
-                return Detection("discourse-json", "an empty JSON array")
-            raise InputError(doc.source, f"JSON document of an unknown shape; supported: "
-                                         f"{SUPPORTED_JSON}")
-        return Detection(found.reader, found.reason + packed)
-    if sample[:1] == b"<":
+    syntax = syntax_of(sample)
+    for r in readers():
+        if syntax == r.SYNTAX:
+            reason = r.sniff(sample)
+            if reason:
+                return Detection(r.NAME, reason + packed)
+    if syntax == "json":
+        raise InputError(doc.source, f"JSON document of an unknown shape; supported: "
+                                     f"{supported('json')}")
+    if syntax == "xml":
         body = _XML_DECL.sub(b"", sample, count=1).lstrip()
-        if _DISQUS.search(sample[:4096]):
-            return Detection("disqus-xml", "XML with a <disqus> root (Disqus export)" + packed)
-        if _WXR.search(sample[:8192]):
-            return Detection("wordpress-wxr", "RSS with the WordPress export namespace "
-                                              "(WXR)" + packed)
-        if _HTML.search(sample) or not _XML_DECL.match(sample):
-            return Detection("html", "markup with HTML elements" + packed)
         raise InputError(doc.source, f"XML document of an unknown shape (root "
-                                     f"{_root(body)}); supported: {SUPPORTED_XML}")
-    return Detection("text", "plain text (no markup or JSON at the start)" + packed)
+                                     f"{_root(body)}); supported: {supported('xml')}")
+    raise InputError(doc.source, "no reader takes this document")
 
 
 def _root(body: bytes) -> str:

@@ -26,22 +26,29 @@ network, no DTD loading; a document declaring entities is refused).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from discourse.model import Thread
 from discourse.read.assemble import Post, assemble, note_statuses
+from discourse.read.htmltext import html_to_text
 from discourse.read.source import Document
-from discourse.read.structured import (
-    domain,
-    html_to_text,
-    iso_utc,
-    local,
-    parse_xml,
-    unknown_xml,
-)
+from discourse.read.structured import domain, iso_utc, local, parse_xml, unknown_xml
 from discourse.read.targets import attach_quotes_and_targets
 
 __all__ = ["read"]
+
+NAME = "disqus-xml"
+DESCRIBES = "a Disqus XML export"
+SYNTAX = "xml"
+_DISQUS = re.compile(rb"<disqus[\s>]", re.I)
+
+
+def sniff(head: bytes) -> str | None:
+    """A ``<disqus>`` root in the first 4 KB."""
+    if _DISQUS.search(head[:4096]):
+        return "XML with a <disqus> root (Disqus export)"
+    return None
 
 
 def _dsq_id(el) -> str | None:

@@ -17,7 +17,7 @@ Item fields: ``by``/``author`` → author, ``time``/``created_at_i`` → ISO 860
 ``score``/``points`` → score, ``id`` → ``platform_id`` and the permalink
 ``https://news.ycombinator.com/item?id=<id>``.  ``text`` is HTML (``<p>`` separates
 paragraphs, ``<i>``, ``<a>``, ``<pre><code>``) and becomes plain text
-(:func:`~discourse.read.structured.html_to_text`, lxml).  Deleted items (``deleted:
+(:func:`~discourse.read.htmltext.html_to_text`, lxml).  Deleted items (``deleted:
 true``, or Algolia children with neither author nor text) stay as placeholders
 (``status = "deleted"``, no text); dead items (``dead: true``: flagged or killed) keep
 their text with ``status = "dead"``, so the tree stays intact.  The story's ``title`` is
@@ -30,15 +30,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
 from discourse.model import Thread
 from discourse.read.assemble import Post, assemble, note_statuses, walk_nested
+from discourse.read.detect import has_keys, key_value
+from discourse.read.htmltext import html_to_text
 from discourse.read.source import Document
-from discourse.read.structured import epoch_iso, html_to_text, iso_utc, load_json, unknown_json
+from discourse.read.structured import epoch_iso, iso_utc, load_json, unknown_json
 from discourse.read.targets import attach_quotes_and_targets
 
 __all__ = ["SITE", "read"]
+
+NAME = "hn-json"
+DESCRIBES = "a Hacker News Firebase or Algolia item"
+SYNTAX = "json"
+
+
+def sniff(head: bytes) -> str | None:
+    """Algolia items (``children`` with ``story_id``, ``created_at_i`` or ``points``) or
+    Firebase items (``by`` with ``kids`` or ``parent``, or ``type`` story/comment)."""
+    if has_keys(head, "children") and (has_keys(head, "story_id")
+                                       or has_keys(head, "created_at_i")
+                                       or has_keys(head, "points")):
+        return "JSON with Hacker News Algolia item fields (children, story_id/points)"
+    if has_keys(head, "by") and (has_keys(head, "kids") or has_keys(head, "parent")) \
+            or has_keys(head, "type") and key_value(head, "type", "story|comment"):
+        return "JSON with Hacker News Firebase item fields (by, kids/parent, type)"
+    return None
 
 SITE = "news.ycombinator.com"
 _ITEM = "https://news.ycombinator.com/item?id="
@@ -50,6 +67,8 @@ _STORY_TYPES = ("story", "poll", "job", "pollopt")
 def _loads(doc: Document) -> Any:
     """One JSON document, or NDJSON (several lines that each hold one JSON value) as a
     list."""
+    import orjson
+
     data = doc.read_bytes()
     lines = [line for line in data.split(b"\n") if line.strip()]
     if len(lines) > 1 and lines[0].lstrip().startswith(b"{"):

@@ -1,16 +1,39 @@
 """discourse's own output read back: ``parse``/``classify --format json`` (an array of
 threads) or ``jsonl`` (a thread per line).  Fields added in later versions default when
-absent, so JSON written by older versions stays readable."""
+absent, so JSON written by older versions stays readable.
+
+This is the one reader of discourse's JSON: :func:`discourse.write.read_output` uses it
+for JSON and JSON Lines files too."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-
-import orjson
+from typing import TYPE_CHECKING
 
 from discourse.errors import InputError
 from discourse.model import Thread
+from discourse.read.detect import has_keys
 from discourse.read.source import Document
+
+if TYPE_CHECKING:
+    import orjson
+
+NAME = "discourse-json"
+DESCRIBES = "discourse's own JSON output"
+SYNTAX = "json"
+
+
+def sniff(head: bytes) -> str | None:
+    """Thread objects (``comments``, ``article`` and ``layout`` or ``noise``), or a
+    document that is an empty JSON array (what ``parse --format json`` writes for no
+    threads)."""
+    if has_keys(head, "comments", "article") and (has_keys(head, "layout")
+                                                  or has_keys(head, "noise")):
+        return "discourse's own thread JSON (article, comments)"
+    if re.fullmatch(rb"\[\s*\]\s*", head):
+        return "an empty JSON array"
+    return None
 
 
 def _thread(record: object, doc: Document, where: str) -> Thread:
@@ -25,6 +48,8 @@ def _thread(record: object, doc: Document, where: str) -> Thread:
 
 def read(doc: Document) -> Iterator[Thread]:
     """Threads of a discourse JSON array or JSON Lines file."""
+    import orjson
+
     data = doc.read_bytes()
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"["):

@@ -48,7 +48,9 @@ from pathlib import Path
 from typing import Any
 
 from discourse.model import Thread
+from discourse.read import Form
 from discourse.read.assemble import Post, assemble, note_statuses, walk_nested
+from discourse.read.detect import has_keys, key_value
 from discourse.read.source import Document
 from discourse.read.structured import (
     SPILL_BOUND,
@@ -60,7 +62,7 @@ from discourse.read.structured import (
 )
 from discourse.read.targets import attach_quotes_and_targets
 
-__all__ = ["SPILL_BOUND", "read_api", "read_ndjson", "submissions_beside"]
+__all__ = ["API", "NDJSON", "SPILL_BOUND", "read_api", "read_ndjson", "submissions_beside"]
 
 REDDIT = "https://www.reddit.com"
 _PLACEHOLDERS = {"[deleted]": "deleted", "[removed]": "removed"}
@@ -364,3 +366,32 @@ def _read_submissions(doc: Document, links: set[str], groups: Grouper) -> int:
                 groups.put_side(pid, {k: rec[k] for k in _KEEP_POST if k in rec})
     return found
 
+
+# -- the two forms, as registered in discourse.read.READERS ----------------------------
+
+def sniff_api(head: bytes) -> str | None:
+    """A Reddit API response: ``"kind": "Listing"``, or ``"t1"``/``"t3"`` objects with
+    ``data``."""
+    if key_value(head, "kind", "Listing") or key_value(head, "kind", "t[13]") \
+            and has_keys(head, "data"):
+        return "JSON with Reddit \"Listing\"/\"t1\" objects (API response)"
+    return None
+
+
+def sniff_ndjson(head: bytes) -> str | None:
+    """A Pushshift/Arctic-Shift dump: comments (``link_id`` and ``parent_id``, or
+    ``subreddit`` and ``body``) or submissions (``subreddit`` with ``selftext`` or
+    ``num_comments``)."""
+    if has_keys(head, "link_id", "parent_id") or (has_keys(head, "subreddit")
+                                                  and has_keys(head, "body")):
+        return ("JSON objects with Reddit link_id/parent_id (Pushshift/Arctic-Shift comment "
+                "dump)")
+    if has_keys(head, "subreddit", "selftext") or has_keys(head, "subreddit", "num_comments"):
+        return "JSON objects with Reddit submissions (title/selftext; a submissions dump)"
+    return None
+
+
+API = Form("reddit-json", "a Reddit comments API response (/comments/<id>.json)", "json",
+           sniff_api, read_api)
+NDJSON = Form("reddit-ndjson", "Reddit/Pushshift NDJSON comments", "json", sniff_ndjson,
+              read_ndjson)

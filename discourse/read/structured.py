@@ -1,33 +1,36 @@
 """Helpers shared by the readers of platform exports and dumps (Reddit, Hacker News,
-Disqus, WordPress, ConvoKit): JSON and XML parsing with one-line errors, timestamps,
-HTML fragments to plain text, and grouping a time-ordered stream by thread in bounded
-memory (:class:`Grouper`, an on-disk spill in SQLite).
+Disqus, WordPress, ConvoKit, Discourse forums): JSON and XML parsing with one-line errors,
+timestamps, and grouping a time-ordered stream by thread in bounded memory
+(:class:`Grouper`, an on-disk spill in SQLite).  HTML fragments become text through
+:func:`discourse.read.htmltext.html_to_text`, as for every reader.
+
+orjson, SQLite and lxml are imported when first used: every reader module is imported to
+ask its sniffer, so importing this one must stay cheap.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import urlsplit
-
-import orjson
+from typing import TYPE_CHECKING, Any
 
 from discourse.errors import InputError
-from discourse.read.detect import SUPPORTED_JSON, SUPPORTED_XML
 from discourse.read.source import Document
 
-__all__ = ["Grouper", "epoch_iso", "html_to_text", "load_json", "parse_xml", "unknown_json",
-           "unknown_xml"]
+if TYPE_CHECKING:
+    import sqlite3
+
+__all__ = ["Grouper", "epoch_iso", "load_json", "parse_xml", "unknown_json", "unknown_xml"]
 
 
 def load_json(doc: Document, data: bytes | None = None) -> Any:
     """The whole document parsed with orjson.  Raises :class:`InputError` naming line and
     column for malformed JSON (``line L, column C: invalid JSON (reason)``)."""
+    import orjson
+
     if data is None:
         data = doc.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
@@ -42,6 +45,8 @@ def load_json(doc: Document, data: bytes | None = None) -> Any:
 def json_line(doc: Document, number: int, line: bytes) -> Any:
     """One NDJSON line parsed; malformed JSON raises :class:`InputError` with the file's
     line number and the column within the line."""
+    import orjson
+
     try:
         return orjson.loads(line.rstrip(b"\r\n"))
     except orjson.JSONDecodeError as exc:
@@ -51,14 +56,18 @@ def json_line(doc: Document, number: int, line: bytes) -> Any:
 
 def unknown_json(doc: Document, what: str) -> InputError:
     """The one-line error for a JSON document of a shape no reader knows."""
+    from discourse.read.detect import supported
+
     return InputError(doc.source, f"JSON document of an unknown shape ({what}); supported: "
-                                  f"{SUPPORTED_JSON}")
+                                  f"{supported('json')}")
 
 
 def unknown_xml(doc: Document, root: str) -> InputError:
     """The one-line error for an XML document whose root no reader knows."""
+    from discourse.read.detect import supported
+
     return InputError(doc.source, f"XML document of an unknown shape (root <{root}>); "
-                                  f"supported: {SUPPORTED_XML}")
+                                  f"supported: {supported('xml')}")
 
 
 def parse_xml(doc: Document):
@@ -130,99 +139,6 @@ def iso_utc(value: str | None) -> str | None:
     return stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-# -- HTML fragments -------------------------------------------------------------------
-
-_BLOCKS = frozenset({"p", "div", "blockquote", "pre", "li", "ul", "ol", "h1", "h2", "h3",
-                     "h4", "h5", "h6", "table", "tr", "section", "article", "dl", "dd", "dt",
-                     "hr", "figure", "header", "footer"})
-_SPACE = re.compile(r"[ \t\r\n\f\v]+")
-
-
-def html_to_text(fragment: object, keep_newlines: bool = False) -> str:
-    """Plain text of an HTML fragment (a comment body): block elements (``<p>``, ``<div>``,
-    ``<blockquote>``, …) become paragraphs separated by a blank line, ``<br>`` a line
-    break, blockquote lines are prefixed ``> `` (so quote detection sees them), ``<pre>``
-    keeps its whitespace, entities are decoded, tags dropped, link text kept.
-
-    Whitespace collapses as in HTML, except with ``keep_newlines`` (WordPress comments,
-    whose line breaks are shown: one newline is a line break, two a paragraph).  Parsed
-    with lxml's HTML parser (never fetches anything); no recursion, so any depth works.
-    Anything but a string (a malformed JSON field: a number, list or object) has no text.
-    """
-    if not isinstance(fragment, str) or not fragment.strip():
-        return ""
-    if "<" not in fragment and "&" not in fragment:
-        return _finish_plain(fragment, keep_newlines)
-    from lxml import etree, html
-
-    try:
-        root = html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return _finish_plain(fragment, keep_newlines)
-    # Paragraphs as lists of pieces; quote depth per paragraph.
-    paragraphs: list[tuple[int, list[str], bool]] = []
-    current: list[str] = []
-    quote = pre = 0
-
-    def brk() -> None:
-        nonlocal current
-        if current and "".join(current).strip():
-            paragraphs.append((quote, current, pre > 0))
-        current = []
-
-    def add(text: str | None) -> None:
-        if text:
-            current.append(text if pre or keep_newlines else _SPACE.sub(" ", text))
-
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if event == "start":
-            if tag in _BLOCKS:
-                brk()
-                if tag == "blockquote":
-                    quote += 1
-                elif tag == "pre":
-                    pre += 1
-            elif tag == "br":
-                current.append("\n")
-            if tag not in ("script", "style"):
-                add(el.text)
-        else:
-            if tag in _BLOCKS:
-                brk()
-                if tag == "blockquote":
-                    quote -= 1
-                elif tag == "pre":
-                    pre -= 1
-            if el is not root:
-                add(el.tail)
-    brk()
-    out: list[str] = []
-    for depth, pieces, is_pre in paragraphs:
-        text = "".join(pieces)
-        body = text.strip("\n") if is_pre else _finish_plain(text, keep_newlines, False)
-        if not body:
-            continue
-        if depth:
-            body = "\n".join("> " * depth + line if line else ">" * depth
-                             for line in body.split("\n"))
-        out.append(body)
-    return "\n\n".join(out)
-
-
-def _finish_plain(text: str, keep_newlines: bool, unescape: bool = True) -> str:
-    import html as _html
-
-    if unescape:
-        text = _html.unescape(text)
-    if not keep_newlines:
-        return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    joined = "\n".join(lines).strip()
-    return re.sub(r"\n{3,}", "\n\n", joined)
-
-
 # -- grouping a stream by thread in bounded memory ------------------------------------
 
 #: Default number of records held in memory before :class:`Grouper` spills to disk.
@@ -233,6 +149,8 @@ _BATCH = 5_000
 def _compact(record: dict[str, Any]) -> bytes:
     """``orjson.dumps`` copied into an exact-size object: orjson's result keeps the 4 KiB
     block it was written into, which for small records multiplies memory by ~10."""
+    import orjson
+
     return memoryview(orjson.dumps(record)).tobytes()
 
 
@@ -311,6 +229,8 @@ class Grouper:
 
     def get_side(self, key: str) -> dict[str, Any] | None:
         """The record stored by :meth:`put_side` under ``key``, or None."""
+        import orjson
+
         if self._db is not None:
             row = self._db.execute("SELECT v FROM s WHERE k = ?", (key,)).fetchone()
             return orjson.loads(row[0]) if row else None
@@ -318,6 +238,8 @@ class Grouper:
         return orjson.loads(blob) if blob is not None else None
 
     def _spill(self) -> None:
+        import sqlite3
+
         self._folder = tempfile.TemporaryDirectory(prefix="discourse-spill-")
         path = os.path.join(self._folder.name, "groups.sqlite")
         self._db = sqlite3.connect(path)
@@ -342,6 +264,8 @@ class Grouper:
 
     def groups(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """``(key, records)`` for every group, one at a time (see the class docs)."""
+        import orjson
+
         keys = sorted(self._first, key=self._first.__getitem__)
         if self._db is None:
             for key in keys:
@@ -371,6 +295,8 @@ class Grouper:
 
 def domain(url: str | None) -> str | None:
     """The host of ``url`` without ``www.`` (None for relative or odd URLs)."""
+    from urllib.parse import urlsplit
+
     if not url:
         return None
     try:

@@ -25,16 +25,29 @@ network, no DTD loading; a document declaring entities is refused).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
-from email.utils import parsedate_to_datetime
 
 from discourse.model import Thread
 from discourse.read.assemble import Post, assemble, note_statuses
+from discourse.read.htmltext import html_to_text
 from discourse.read.source import Document
-from discourse.read.structured import domain, html_to_text, local, parse_xml, unknown_xml
+from discourse.read.structured import domain, local, parse_xml, unknown_xml
 from discourse.read.targets import attach_quotes_and_targets
 
 __all__ = ["INCLUDE_UNAPPROVED", "read", "read_wxr"]
+
+NAME = "wordpress-wxr"
+DESCRIBES = "a WordPress WXR export"
+SYNTAX = "xml"
+_WXR = re.compile(rb"<rss[^>]*xmlns:wp=|wordpress\.org/export/", re.I)
+
+
+def sniff(head: bytes) -> str | None:
+    """RSS with the ``wp:`` namespace (or the WordPress export URL) in the first 8 KB."""
+    if _WXR.search(head[:8192]):
+        return "RSS with the WordPress export namespace (WXR)"
+    return None
 
 #: Default for :func:`read`: include unapproved/spam/trashed comments.  Also switched on by
 #: the environment variable ``DISCOURSE_WXR_UNAPPROVED=1``.
@@ -77,6 +90,8 @@ def _local(value: str) -> str | None:
 
 
 def _rfc822(value: str) -> str | None:
+    from email.utils import parsedate_to_datetime
+
     if not value.strip():
         return None
     try:

@@ -16,7 +16,7 @@ concurrent run, and recorded in a manifest.  The report writes only its own file
 thread pages (and ``NAME~2.html``... for comment lists longer than
 :data:`~discourse.report.view.LIST_LIMIT`), ``index.html`` (``index-2.html``... when
 paginated), ``compare.html``, ``plotly.min.js`` in the default mode — each through
-:func:`discourse.export.atomic_output`; it never deletes anything and never overwrites a
+:func:`discourse.atomic.atomic_output`; it never deletes anything and never overwrites a
 file it did not write (unless ``force``).  Problems raise :class:`OutputError`.
 
 ``plotlyjs`` modes:

@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from discourse.analyze import metrics as m
 from discourse.analyze.sites import MAX_SITES, label_counts, site_groups  # noqa: F401
-from discourse.model import LABELS
+from discourse.labels import COLOURS, LABELS
 from discourse.report.view import (
     ESCALATION_DROP,
     UNLABELLED,
@@ -47,18 +47,8 @@ from discourse.report.view import (
 
 Figure = dict[str, Any]
 
-#: Colour of each label, used by every chart and by the page CSS (keep in sync with
-#: templates/style.css).  From the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal
-#: Design"), distinguishable with the common colour-vision deficiencies: agreement blue,
-#: rebuttal vermillion, moderation reddish purple, off-topic grey.
-LABEL_COLORS: dict[str, str] = {
-    "agreement": "#0072B2",
-    "rebuttal": "#D55E00",
-    "moderation": "#CC79A7",
-    "off-topic": "#999999",
-    UNLABELLED: "#d3d8de",
-    "other": "#E69F00",
-}
+#: Colour of each label and state (the one label table: :data:`discourse.labels.COLOURS`).
+LABEL_COLORS: dict[str, str] = COLOURS
 #: Colour of escalating replies in the sentiment chart (Okabe–Ito black).
 ESCALATION_COLOR = "#000000"
 ARTICLE_COLOR = "#334155"

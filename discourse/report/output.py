@@ -137,7 +137,7 @@ class OutputFolder:
             return set()
 
     def _write_manifest(self) -> None:
-        from discourse.export import atomic_output
+        from discourse.atomic import atomic_output
 
         files = sorted(self.previous | self.written)
         try:

@@ -21,10 +21,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from discourse.analyze import LABEL_DEFINITIONS, METRIC_DEFINITIONS
-from discourse.analyze.metrics import UNCERTAIN_BELOW
 from discourse.analyze.sites import SITE_COLUMNS, format_value, site_table
-from discourse.export import atomic_output
-from discourse.model import LABELS
+from discourse.atomic import atomic_output
+from discourse.labels import LABELS, UNCERTAIN_BELOW, css_variables
 from discourse.report import charts as ch
 from discourse.report.view import (
     ESCALATION_DROP,
@@ -145,7 +144,8 @@ class Renderer:
         self.env.globals.update(LABELS=LABELS, LABEL_COLORS=ch.LABEL_COLORS,
                                 comment_items=comment_items,
                                 LABEL_DEFINITIONS=LABEL_DEFINITIONS,
-                                UNCERTAIN_BELOW=UNCERTAIN_BELOW)
+                                UNCERTAIN_BELOW=UNCERTAIN_BELOW,
+                                LABEL_CSS=css_variables())
         self.scripts = {name: self._static(name)
                         for name in ("charts.js", "sort.js", "filter.js")}
         version = plotlyjs_version()
@@ -300,7 +300,7 @@ class Renderer:
         """The classifier evaluation: one card per (protocol, dataset) with every model's
         scores and the confusion matrix of ours (``figures`` are plotly figure dicts)."""
         groups: dict[tuple[str, str], dict[str, Any]] = {}
-        for r in evaluation.results:
+        for r in evaluation["results"]:
             key = (r["protocol"], r["dataset"])
             group = groups.setdefault(key, {"protocol": key[0], "dataset": key[1],
                                             "labels": r["labels"], "rows": [], "chart": None})

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from discourse.analyze.metrics import UNCERTAIN_BELOW
+from discourse.labels import LABELS, UNCERTAIN_BELOW
 
 #: Summaries are cut to this many characters (they are built from numbers, so this only
 #: matters for rows that carry unexpected values).
@@ -73,7 +73,7 @@ def _structure(row: Mapping[str, Any]) -> str:
 
 def _shares(row: Mapping[str, Any]) -> dict[str, float] | None:
     values = {label: row.get(f"share_{label.replace('-', '_')}")
-              for label in ("agreement", "rebuttal", "moderation", "off-topic")}
+              for label in LABELS}
     if all(v is None for v in values.values()):
         return None
     return {k: float(v or 0.0) for k, v in values.items()}

@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from discourse.analyze import metrics as m
-from discourse.analyze.metrics import UNCERTAIN_BELOW, is_uncertain  # noqa: F401
-from discourse.model import LABELS, Comment, Thread
+from discourse.analyze.metrics import is_uncertain  # noqa: F401
+from discourse.labels import (
+    LABELS,
+    UNCERTAIN_BELOW,  # noqa: F401
+    UNLABELLED,
+)
+from discourse.model import Comment, Thread
 
 #: Label used for comments the classifier has not labelled (yet).
-UNLABELLED = "unlabelled"
 #: A reply "escalates" when its sentiment is at most this ...
 ESCALATION_FLOOR = -0.2
 #: ... and at least this much below the sentiment of the comment it answers.

@@ -1,7 +1,7 @@
 """Random comment trees written in the platforms' export formats, for round-trip tests
 of the readers in :mod:`discourse.read` (Reddit API JSON and NDJSON dumps, Hacker News
-Firebase/Algolia JSON, Disqus XML, WordPress WXR) and the expected tree each should read
-back to.
+Firebase/Algolia JSON, Discourse topic JSON, Disqus XML, WordPress WXR) and the expected
+tree each should read back to.
 
 A :class:`Tree` is a title, an article and :class:`Node` s in insertion (= time) order,
 each naming an earlier node as parent (or None: a reply to the article).  Display order
@@ -20,8 +20,8 @@ from xml.sax.saxutils import escape
 import orjson
 from hypothesis import strategies as st
 
-__all__ = ["Node", "Tree", "expected", "trees", "disqus_xml", "hn_algolia", "hn_firebase_flat",
-           "hn_firebase_nested", "reddit_api", "reddit_ndjson", "wxr"]
+__all__ = ["Node", "Tree", "expected", "trees", "discourse_topic", "disqus_xml", "hn_algolia",
+           "hn_firebase_flat", "hn_firebase_nested", "reddit_api", "reddit_ndjson", "wxr"]
 
 BASE_TIME = 1_600_000_000
 
@@ -290,3 +290,34 @@ def wxr(ts: list[Tree]) -> bytes:
         out.append("</item>")
     out.append("</channel></rss>")
     return "\n".join(out).encode("utf-8")
+
+
+# -- Discourse forums -------------------------------------------------------------------
+
+def discourse_topic(t: Tree) -> bytes:
+    """A Discourse ``/t/<id>.json`` topic: the article is post 1, node ``i`` is post
+    ``i + 2`` answering its parent's post (a top-level node answers no post or post 1,
+    alternately, as Discourse leaves ``reply_to_post_number`` empty for a reply to the
+    topic)."""
+    topic_id = int("".join(ch for ch in t.key if ch.isdigit()) or "1")
+
+    def cooked(text: str) -> str:
+        return "".join(f"<p>{html.escape(p, quote=False)}</p>\n" for p in text.split("\n\n"))
+
+    def post(number: int, author: str, text: str, reply_to: int | None) -> dict:
+        return {"id": topic_id * 1000 + number, "username": author, "name": author.title(),
+                "avatar_template": f"/user_avatar/forum.example.org/{author}/{{size}}/1_2.png",
+                "created_at": f"2020-01-01T00:{number // 60 % 60:02d}:{number % 60:02d}.000Z",
+                "cooked": cooked(text), "post_number": number, "post_type": 1,
+                "reply_to_post_number": reply_to, "topic_id": topic_id,
+                "topic_slug": "a-topic", "actions_summary": [], "hidden": False,
+                "deleted_at": None, "user_deleted": False}
+
+    posts = [post(1, "poster", t.article, None)]
+    for i, node in enumerate(t.nodes):
+        reply_to = (None if i % 2 else 1) if node.parent is None else node.parent + 2
+        posts.append(post(i + 2, node.author, node.text, reply_to))
+    return orjson.dumps({"post_stream": {"posts": posts, "stream": [p["id"] for p in posts]},
+                         "id": topic_id, "title": t.title, "fancy_title": html.escape(t.title),
+                         "posts_count": len(posts), "slug": "a-topic", "archetype": "regular",
+                         "created_at": "2020-01-01T00:00:00.000Z", "chunk_size": 20})

@@ -9,7 +9,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from discourse.model import LABELS, Comment, Thread
+from discourse.labels import LABELS
+from discourse.model import Comment, Thread
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -7,6 +7,9 @@ that finds comments wins (the layout of trafilatura's extractor: selector tables
 data, one module per system, a generic detector last).  Each detector module has a
 ``SELECTORS`` table and ``find(root) -> Found | None``.  The article comes from
 trafilatura with the comment section removed (see :mod:`discourse.read.html.page`).
+
+lxml, trafilatura and the detector modules are imported when a page is read, not with this
+module (detection imports every reader to ask its sniffer).
 """
 
 from __future__ import annotations
@@ -14,19 +17,36 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
-
-import lxml.etree
-import lxml.html
-from lxml.html import HtmlElement
+from functools import cache
+from typing import TYPE_CHECKING
 
 from discourse.model import Thread
-from discourse.read.assemble import assemble
-from discourse.read.html import page
-from discourse.read.html.base import Found, count_in, text_of, xp
 from discourse.read.source import Document, decode
-from discourse.read.targets import attach_quotes_and_targets
+
+if TYPE_CHECKING:
+    import lxml.html
+    from lxml.etree import XPath
+    from lxml.html import HtmlElement
+
+    from discourse.read.html.base import Found
 
 __all__ = ["DETECTORS", "parse_html", "read"]
+
+NAME = "html"
+DESCRIBES = "an (X)HTML page"
+SYNTAX = "xml"
+_HTML = re.compile(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|title>|div[\s>]"
+                   rb"|p>|article[\s>]|section[\s>]|table[\s>]|ul[\s>]|ol[\s>])", re.I)
+_XML_DECL_BYTES = re.compile(rb"^<\?xml[^>]*\?>", re.I)
+
+
+def sniff(head: bytes) -> str | None:
+    """Markup with HTML elements, or any markup without an XML declaration (asked after
+    the XML exports)."""
+    if _HTML.search(head) or not _XML_DECL_BYTES.match(head):
+        return "markup with HTML elements"
+    return None
+
 
 #: Comment-system detectors, most specific first; ``generic`` is the fallback.
 DETECTORS: tuple[str, ...] = ("hackernews", "reddit", "discourse_forum", "phpbb", "lobsters",
@@ -37,15 +57,29 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 #: WHATWG encoding labels that browsers read as another encoding.
 _WHATWG = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
            "us-ascii": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
-                               default_doctype=False, huge_tree=True)
-# One element class for every tag, looked up in C: lxml.html's default lookup is a Python
-# method called for every element proxy (form/input classes we do not need).
-_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment))
-_COUNT_HEADINGS = xp("//h1|//h2|//h3|//h4|//h5|//*[contains(@class, 'ount') or "
-                     "contains(@class, 'itle') or contains(@id, 'ount')][contains(@class, "
-                     "'omment') or contains(@id, 'omment')]")
+
+
+@cache
+def _parser() -> lxml.html.HTMLParser:
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
+                                  default_doctype=False, huge_tree=True)
+    # One element class for every tag, looked up in C: lxml.html's default lookup is a
+    # Python method called for every element proxy (form/input classes we do not need).
+    parser.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment))
+    return parser
+
+
+@cache
+def _count_headings() -> XPath:
+    from discourse.read.html.base import xp
+
+    return xp("//h1|//h2|//h3|//h4|//h5|//*[contains(@class, 'ount') or "
+              "contains(@class, 'itle') or contains(@id, 'ount')][contains(@class, "
+              "'omment') or contains(@id, 'omment')]")
 
 
 def read(doc: Document) -> Iterator[Thread]:
@@ -82,6 +116,9 @@ def parse_html(data: bytes | str, source: str | None = None,
     ``with_article=False`` skips the trafilatura article extraction (benchmarks).
     Raises :class:`~discourse.errors.InputError` for empty or binary bytes.
     """
+    import lxml.etree
+    import lxml.html
+
     warnings: list[str] = []
     if isinstance(data, bytes):
         declared, where = declared_charset(data)
@@ -96,11 +133,11 @@ def parse_html(data: bytes | str, source: str | None = None,
         text, encoding = data, "utf-8"
     text = _XML_DECL.sub("", text, count=1)
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        root = lxml.html.document_fromstring(text, parser=_parser())
     except (lxml.etree.ParserError, ValueError) as exc:
         return Thread(source=source, layout=None, title="", article="", encoding=encoding,
                       format="html", warnings=[f"no HTML content ({exc})"])
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _parser().error_log):
         warnings.append("the page nests elements deeper than the HTML parser allows (2048); "
                         "content below that depth is not read")
     return _thread(root, source, encoding, warnings, explain, with_article)
@@ -137,6 +174,10 @@ def detect(root: HtmlElement, explain: list[str] | None = None) -> Found | None:
 
 def _thread(root: HtmlElement, source: str | None, encoding: str, warnings: list[str],
             explain: list[str] | None, with_article: bool) -> Thread:
+    from discourse.read.assemble import assemble
+    from discourse.read.html import page
+    from discourse.read.targets import attach_quotes_and_targets
+
     meta = page.metadata(root)
     found = detect(root, explain)
     sections = found.sections if found else []
@@ -202,8 +243,11 @@ def _outermost(sections: list[HtmlElement]) -> list[HtmlElement]:
 
 def _count_heading(root: HtmlElement) -> int | None:
     """The largest "N comments" heading count on the page, if any."""
+    from discourse.read.html.base import count_in
+    from discourse.read.htmltext import text_of
+
     best = None
-    for el in _COUNT_HEADINGS(root):
+    for el in _count_headings()(root):
         words = " ".join(text_of(el).split())
         if len(words) > 120:
             continue

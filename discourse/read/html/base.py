@@ -1,5 +1,6 @@
 """Shared pieces of the HTML comment readers: what a detector returns, class tests as
-XPath, a comment's body text, dates, ids and counts.
+XPath, dates, ids and counts (a comment's body text comes from
+:func:`discourse.read.htmltext.text_of`, as for every reader).
 
 Every comment-system module has a ``SELECTORS`` table (XPath strings kept as data) and a
 ``find(root, page) -> Found | None`` function; :mod:`discourse.read.html` runs them from
@@ -21,7 +22,7 @@ from discourse.read.assemble import Post
 
 __all__ = ["Found", "class_index", "class_skipper", "clean_name", "cls", "count_in", "detach",
            "dom_parents", "either", "first", "id_number", "iso_time", "number", "own", "pick",
-           "section_of", "text_of", "xp"]
+           "section_of", "xp"]
 
 
 @dataclass(slots=True)
@@ -107,110 +108,6 @@ def first(el: HtmlElement, path: etree.XPath | str,
     for node in own(el, found, members):
         return node
     return None
-
-
-# -- body text ------------------------------------------------------------------------------
-BLOCK_TAGS = frozenset(
-    ["address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "ul"])
-LINE_TAGS = frozenset(("br", "li", "tr"))
-SKIP_TAGS = frozenset(
-    ["script", "style", "noscript", "template", "button", "input", "select", "textarea", "svg", "img", "iframe", "object", "embed", "head", "title", "meta", "link", "canvas", "video", "audio", "map", "area"])
-_PARA, _BR, _SOFT, _PRE = "\x00", "\n", "\x02", "\x01"
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
-_MARKS = re.compile("([\x00\n\x02])")
-
-
-def text_of(el: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None) -> str:
-    """The readable text of ``el``: paragraphs (block elements, ``<br><br>``) separated by
-    a blank line, line breaks (``<br>``, list items, table rows) kept inside a paragraph,
-    runs of white space collapsed except inside ``<pre>``.  Elements for which ``skip``
-    returns true (and scripts, styles, images, form controls) are left out; their tails
-    are kept.  Iterative: any nesting depth."""
-    parts: list[str] = []
-    pre = 0
-    stack: list[tuple[int, HtmlElement]] = [(0, el)]  # 0 open, 1 close
-    while stack:
-        action, node = stack.pop()
-        tag = node.tag
-        if action == 1:
-            if tag == "pre":
-                pre -= 1
-            if tag in BLOCK_TAGS:
-                parts.append(_PARA)
-            elif tag in LINE_TAGS:
-                parts.append(_SOFT)
-            elif tag in ("td", "th"):
-                parts.append(" ")
-            if node is not el and node.tail:
-                parts.append(_text(node.tail, pre))
-            continue
-        if not isinstance(tag, str) or tag in SKIP_TAGS or (
-                skip is not None and node is not el and skip(node)):
-            if node is not el and node.tail:
-                parts.append(_text(node.tail, pre))
-            continue
-        if tag == "br":
-            parts.append(_BR)
-            if node.tail:
-                parts.append(_text(node.tail, pre))
-            continue
-        if tag in BLOCK_TAGS:
-            parts.append(_PARA)
-        elif tag in LINE_TAGS:
-            parts.append(_SOFT)
-        if tag == "pre":
-            pre += 1
-        if node.text:
-            parts.append(_text(node.text, pre))
-        stack.append((1, node))
-        stack.extend((0, child) for child in reversed(node))
-    return tidy("".join(parts))
-
-
-def _text(text: str, pre: int) -> str:
-    if pre:
-        return _PRE + text.replace("\r\n", "\n").replace("\n", _BR + _PRE)
-    return _WS.sub(" ", text)
-
-
-def tidy(raw: str) -> str:
-    """Join marked text (see :func:`text_of`) into paragraphs separated by a blank line."""
-    paragraphs: list[str] = []
-    lines: list[str] = []
-    content: list[str] = []
-
-    def end_line() -> bool:
-        piece = "".join(content)
-        content.clear()
-        if _PRE in piece:
-            line = piece.replace(_PRE, "").rstrip()
-            line = line if line.strip() else ""
-        else:
-            line = piece.strip()
-        if line:
-            lines.append(line)
-            return True
-        return False
-
-    def end_paragraph() -> None:
-        if lines:
-            paragraphs.append("\n".join(lines))
-            lines.clear()
-
-    for piece in _MARKS.split(raw):
-        if piece == _PARA:
-            end_line()
-            end_paragraph()
-        elif piece == _SOFT:
-            end_line()
-        elif piece == _BR:
-            if not end_line():
-                end_paragraph()  # an empty line (<br><br>) ends the paragraph
-        elif piece:
-            content.append(piece)
-    end_line()
-    end_paragraph()
-    return "\n\n".join(paragraphs)
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -431,8 +328,9 @@ def pick(index: dict[str, HtmlElement], *keys: str) -> HtmlElement | None:
 
 def class_skipper(members: set[HtmlElement], tokens: frozenset[str],
                   also: set[HtmlElement] | None = None) -> Callable[[HtmlElement], bool]:
-    """A ``skip`` predicate for :func:`text_of`: nested comments, elements in ``also``,
-    and elements having any class in ``tokens`` (author line, date, reply links)."""
+    """A ``skip`` predicate for :func:`~discourse.read.htmltext.text_of`: nested comments,
+    elements in ``also``, and elements having any class in ``tokens`` (author line, date,
+    reply links)."""
     extra = also or set()
 
     def skip(node: HtmlElement) -> bool:

@@ -22,9 +22,9 @@ from discourse.read.html.base import (
     id_number,
     iso_time,
     section_of,
-    text_of,
     xp,
 )
+from discourse.read.htmltext import text_of
 
 NAME = "blogger"
 SELECTORS = {

@@ -13,7 +13,8 @@ import re
 from lxml.html import HtmlElement
 
 from discourse.read.assemble import Post
-from discourse.read.html.base import Found, clean_name, cls, first, iso_time, number, text_of, xp
+from discourse.read.html.base import Found, clean_name, cls, first, iso_time, number, xp
+from discourse.read.htmltext import text_of
 
 NAME = "discourse"
 SELECTORS = {

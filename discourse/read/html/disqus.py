@@ -23,9 +23,9 @@ from discourse.read.html.base import (
     number,
     pick,
     section_of,
-    text_of,
     xp,
 )
+from discourse.read.htmltext import text_of
 
 NAME = "disqus"
 SELECTORS = {

@@ -20,9 +20,9 @@ from discourse.read.html.base import (
     iso_time,
     number,
     section_of,
-    text_of,
     xp,
 )
+from discourse.read.htmltext import text_of
 
 NAME = "drupal"
 SELECTORS = {

@@ -43,8 +43,8 @@ from discourse.read.html.base import (
     iso_time,
     number,
     section_of,
-    text_of,
 )
+from discourse.read.htmltext import text_of
 
 NAME = "generic"
 STRONG_WORDS = (r"comments?|kommentare?|commentaires?|comentarios?|commenti|commento|"

@@ -22,9 +22,9 @@ from discourse.read.html.base import (
     iso_time,
     number,
     pick,
-    text_of,
     xp,
 )
+from discourse.read.htmltext import text_of
 
 NAME = "hackernews"
 SITE = "news.ycombinator.com"

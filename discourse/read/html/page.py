@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import orjson
 from lxml.html import HtmlElement
 
-from discourse.read.html.base import iso_time, text_of, xp
+from discourse.read.html.base import iso_time, xp
+from discourse.read.htmltext import text_of
 from discourse.read.structured import domain
 
 __all__ = ["Meta", "article_text", "metadata", "published_date", "strip_site_suffix"]

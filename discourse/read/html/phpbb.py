@@ -12,7 +12,8 @@ import re
 from lxml.html import HtmlElement
 
 from discourse.read.assemble import Post
-from discourse.read.html.base import Found, clean_name, cls, first, id_number, iso_time, text_of, xp
+from discourse.read.html.base import Found, clean_name, cls, first, id_number, iso_time, xp
+from discourse.read.htmltext import text_of
 
 NAME = "phpbb"
 SELECTORS = {

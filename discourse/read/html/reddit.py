@@ -27,9 +27,9 @@ from discourse.read.html.base import (
     first,
     iso_time,
     number,
-    text_of,
     xp,
 )
+from discourse.read.htmltext import text_of
 
 NAME = "reddit"
 SELECTORS = {

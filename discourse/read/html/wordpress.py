@@ -25,9 +25,9 @@ from discourse.read.html.base import (
     iso_time,
     pick,
     section_of,
-    text_of,
     xp,
 )
+from discourse.read.htmltext import text_of
 
 NAME = "wordpress"
 SELECTORS = {

@@ -12,6 +12,16 @@ from discourse.read.text.parser import block_report, parse_text, parse_with_trac
 
 __all__ = ["block_report", "parse_text", "parse_with_trace", "read"]
 
+NAME = "text"
+DESCRIBES = "plain text"
+SYNTAX = "text"
+
+
+def sniff(head: bytes) -> str | None:
+    """Everything that starts like neither JSON nor markup (detection asks this reader
+    only about those documents; it is last in the registry)."""
+    return "plain text (no markup or JSON at the start)"
+
 
 def read(doc: Document) -> Iterator[Thread]:
     """The one thread of a text document; a non-UTF-8 file is decoded as cp1252/latin-1

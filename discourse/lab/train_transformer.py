@@ -1,12 +1,12 @@
 """Train, export and measure the transformer pair model (extra ``train``).
 
-Run as ``nice -n 10 python -m discourse.classify.transformer_train`` (defaults rebuild the
+Run as ``nice -n 10 python -m discourse.lab.train_transformer`` (defaults rebuild the
 shipped files in ``discourse/classify/models/``).  Steps:
 
 1. Data: every pair the linear model trains on (``discourse train``) except the seeds, i.e.
    the public sets without DEBAGREEMENT test, the real threads' train split, and the
    synthetic off-topic pairs drawn from them
-   (:func:`discourse.classify.train.synthetic_off_topic`); neither the seeds nor the real
+   (:func:`discourse.lab.train.synthetic_off_topic`); neither the seeds nor the real
    threads' test split is used, so both figures are out-of-sample.  A held-out split
    (about 10%, by conversation ``group``; rows of the few huge groups — IAC topics — are
    held out by parent text instead) is kept for temperature scaling and for choosing the
@@ -54,7 +54,7 @@ from discourse.classify.transformer import (
     softmax,
     validate_meta,
 )
-from discourse.model import LABELS
+from discourse.labels import LABELS
 
 STANCE = ["agreement", "rebuttal"]
 
@@ -69,9 +69,9 @@ def training_pairs() -> pd.DataFrame:
     DEBAGREEMENT test, the real threads' train split, synthetic off-topic pairs."""
     import warnings
 
-    from discourse.classify.data import load_public
-    from discourse.classify.realthreads import load_real_threads
-    from discourse.classify.train import synthetic_off_topic
+    from discourse.lab.datasets import load_public
+    from discourse.lab.datasets.realthreads import load_real_threads
+    from discourse.lab.train import synthetic_off_topic
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -81,7 +81,7 @@ def training_pairs() -> pd.DataFrame:
         if name == "debagreement":
             frame = frame[frame["split"] != "test"]
         frames.append(frame)
-    frames.append(load_real_threads("train"))
+    frames.append(load_real_threads(None, "train"))
     pairs = pd.concat(frames, ignore_index=True)
     return pd.concat([pairs, synthetic_off_topic(pairs)], ignore_index=True)
 
@@ -387,7 +387,7 @@ def throughput(fn, parents: list[str], replies: list[str], repeats: int = 1) -> 
 
 # -- main --------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="python -m discourse.classify.transformer_train",
+    ap = argparse.ArgumentParser(prog="python -m discourse.lab.train_transformer",
                                  description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=str(DEFAULT_META.parent), help="folder for the model files")
     ap.add_argument("--name", default="pair-minilm", help="file name stem")
@@ -420,7 +420,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    command = "nice -n 10 python -m discourse.classify.transformer_train " + " ".join(
+    command = "nice -n 10 python -m discourse.lab.train_transformer " + " ".join(
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     import torch
 
@@ -512,12 +512,12 @@ def main(argv: list[str] | None = None) -> None:
 
     # Ensemble weight on the held-out split, with a linear model that did not see it.
     from discourse.classify.features import cached_sentiment
-    from discourse.classify.model import Classifier
+    from discourse.classify.linear import LinearModel as Classifier
 
     with cached_sentiment():
         linear_held = Classifier.fit(pd.concat([pairs[~hold]], ignore_index=True))
         # before the evidence rule, as the ensemble mixes them (EnsembleClassifier)
-        lin_p = linear_held.predict_frame(held, calibrated=False)[list(LABELS)].to_numpy()
+        lin_p = linear_held.predict_proba(held, calibrated=False)
     trans_p = softmax(held_logits[chosen], temps[chosen])
     grid = [round(w, 1) for w in np.linspace(0, 1, 11)]
     losses = {w: log_loss(w * lin_p + (1 - w) * trans_p, y_held) for w in grid}
@@ -533,31 +533,34 @@ def main(argv: list[str] | None = None) -> None:
     log(f"ensemble weight (linear share) {weight}: log losses {losses}")
 
     # DEBAGREEMENT test (never trained on) and seeds (not trained on by the transformer).
-    from discourse.classify.data import load_debagreement, load_seeds
+    from discourse.lab.datasets import load_seeds
+    from discourse.lab.datasets.debagreement import load_debagreement
 
     deb = load_debagreement("test")
     if args.eval_limit:
         deb = deb.sample(min(args.eval_limit, len(deb)), random_state=0).reset_index(drop=True)
-    linear = Classifier.load()
+    from discourse.classify.linear import LinearModel
+
+    linear = LinearModel.load()
     with cached_sentiment():
         # before the evidence rule, as the ensemble mixes them (it never changes a stance)
-        lin_deb = linear.predict_frame(deb, evidence=False)[list(LABELS)].to_numpy()
+        lin_deb = linear.predict_proba(deb)
     scores["debagreement_test.linear.macro_f1"] = macro_f1(deb["label"], stance_pred(lin_deb),
                                                            STANCE)
     for k, m in models.items():
-        tp = m.predict_proba(list(deb["parent"]), list(deb["reply"]))
+        tp = m.predict_proba(deb)
         scores[f"debagreement_test.{k}.macro_f1"] = macro_f1(deb["label"], stance_pred(tp),
                                                              STANCE)
         for w in sorted({0.5, weight}):
             scores[f"debagreement_test.ensemble_{k}_w{w:.1f}.macro_f1"] = macro_f1(
                 deb["label"], stance_pred(w * lin_deb + (1 - w) * tp), STANCE)
     try:
-        seeds = load_seeds()
+        seeds = load_seeds("seeds")
     except Exception as exc:  # seeds absent: report, go on
         log(f"seeds skipped: {exc}")
         seeds = None
     if seeds is not None and len(seeds):
-        sp = models[chosen].predict_proba(list(seeds["parent"]), list(seeds["reply"]))
+        sp = models[chosen].predict_proba(seeds)
         scores[f"seeds.{chosen}.macro_f1"] = macro_f1(seeds["label"],
                                                       np.array(LABELS)[sp.argmax(1)],
                                                       sorted(set(seeds["label"])))
@@ -571,14 +574,16 @@ def main(argv: list[str] | None = None) -> None:
     bp, br = list(bench["parent"]), list(bench["reply"])
     with cached_sentiment():
         scores["pairs_per_s.linear"] = throughput(
-            lambda p, r: linear.predict_proba_pairs(p, r), bp, br)
+            lambda p, r: linear.predict_proba(pairs_from_texts(p, r)), bp, br)
         for k, m in models.items():
-            scores[f"pairs_per_s.{k}"] = throughput(m.predict_proba, bp, br)
-    from discourse.classify.transformer import EnsembleClassifier
+            scores[f"pairs_per_s.{k}"] = throughput(m.predict_proba_texts, bp, br)
+    from discourse.classify.ensemble import Ensemble
+    from discourse.classify.pairs import pairs_from_texts
 
     for k, m in models.items():
-        ens = EnsembleClassifier(linear, m, weight)
-        scores[f"pairs_per_s.ensemble_{k}"] = throughput(ens.predict_proba_pairs, bp, br)
+        ens = Ensemble([(linear, weight), (m, 1 - weight)])
+        scores[f"pairs_per_s.ensemble_{k}"] = throughput(
+            lambda p, r, e=ens: e.predict_proba(pairs_from_texts(p, r)), bp, br)
     scores["load_avg_1min"] = round(os.getloadavg()[0], 2)
     log(f"throughput: { {k: v for k, v in scores.items() if k.startswith('pairs_per_s')} }")
 

@@ -1,8 +1,11 @@
 """Reference baselines for the reply classifier.
 
-Each baseline has ``fit(pairs)`` and ``predict(pairs) -> np.ndarray`` of label strings over a
-pairs frame (see :mod:`discourse.classify.data`; only ``reply`` and ``label`` are used) and
-predicts only labels seen in training.  :data:`BASELINES` maps a short name to a factory.
+Each baseline follows the classifier protocol (:mod:`discourse.classify.base`): ``classes_``,
+``fit(pairs)``, ``predict(pairs) -> np.ndarray`` of label strings and ``predict_proba(pairs)
+-> (n, 4)`` (one-hot of ``predict``: these baselines decide, they do not estimate) over a
+labelled pairs frame (:mod:`discourse.classify.labelled`; only ``reply`` and ``label`` are
+used), predicting only labels seen in training.  :data:`BASELINES` maps a short name to a
+factory.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import numpy as np
 import pandas as pd
 
 from discourse.errors import DataError
-from discourse.model import LABELS
+from discourse.labels import LABELS
 
 
 class Baseline:
     """Common fitting logic: the labels seen in training and their counts."""
 
     name = "baseline"
+    classes_ = LABELS
 
     def __init__(self) -> None:
         self.labels_: list[str] = []
@@ -62,6 +66,12 @@ class Baseline:
 
     def predict(self, pairs: pd.DataFrame) -> np.ndarray:
         raise NotImplementedError
+
+    def predict_proba(self, pairs: pd.DataFrame) -> np.ndarray:
+        """One-hot ``(n, 4)`` of :meth:`predict` in :data:`LABELS` order."""
+        out = np.zeros((len(pairs), len(LABELS)))
+        out[np.arange(len(pairs)), [LABELS.index(p) for p in self.predict(pairs)]] = 1.0
+        return out
 
 
 class MajorityBaseline(Baseline):

@@ -32,7 +32,6 @@ macro-F1 comes with a 95% bootstrap interval over the test rows
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,12 +41,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from discourse.classify.baselines import BASELINES
+from discourse.classify.decide import condition_on_evidence, decide, evidence_mask
 from discourse.classify.features import cached_sentiment
-from discourse.classify.model import Classifier
+from discourse.classify.linear import LinearModel
 from discourse.classify.scoring import format_table, score
 from discourse.errors import DataError
-from discourse.model import LABELS
+from discourse.lab.baselines import BASELINES
+from discourse.labels import LABELS
 
 OURS = "discourse"
 #: The ``accurate`` ensemble's rows: the protocol's freshly trained linear model averaged
@@ -82,15 +82,15 @@ class Evaluation:
 
 def _with_synthetic(train: pd.DataFrame) -> pd.DataFrame:
     """The bundled model's recipe: add synthetic off-topic pairs drawn from ``train``."""
-    from discourse.classify.train import synthetic_off_topic
+    from discourse.lab.train import synthetic_off_topic
 
     return pd.concat([train, synthetic_off_topic(train)], ignore_index=True)
 
 
-def _fit(augmented: pd.DataFrame) -> Classifier:
+def _fit(augmented: pd.DataFrame) -> LinearModel:
     """Ours, trained by the bundled model's recipe on ``augmented`` (a training set with
     its synthetic pairs, :func:`_with_synthetic`; the baselines train on the same rows)."""
-    from discourse.classify.train import fit_calibrated
+    from discourse.classify.fit import fit_calibrated
 
     return fit_calibrated(augmented)
 
@@ -112,7 +112,7 @@ def _pair_model():
 _PAIR: dict[str, Any] = {}
 
 
-def _add_accurate(ev: Evaluation, protocol: str, dataset: str, model: Classifier,
+def _add_accurate(ev: Evaluation, protocol: str, dataset: str, model: LinearModel,
                   test: pd.DataFrame, labels: list[str], train_rows: int) -> None:
     """The ensemble's row, when the transformer is installed and never trained on
     ``dataset`` (its metadata lists the datasets it saw)."""
@@ -123,19 +123,20 @@ def _add_accurate(ev: Evaluation, protocol: str, dataset: str, model: Classifier
         ev.notes.append(f"{ACCURATE} not scored cross-dataset on {dataset}: its transformer "
                         f"was trained on that dataset's training split")
         return
-    from discourse.classify.transformer import EnsembleClassifier
+    from discourse.classify.ensemble import Ensemble
 
-    _add_ours(ev, protocol, dataset, EnsembleClassifier(model, pair), test, labels,
-              train_rows, name=ACCURATE)
+    weight = float(pair.meta["ensemble_weight"])
+    ensemble = Ensemble([(model, weight), (pair, 1.0 - weight)], name="accurate")
+    _add_ours(ev, protocol, dataset, ensemble, test, labels, train_rows, name=ACCURATE)
 
 
-def _add_ours(ev: Evaluation, protocol: str, dataset: str, model: Classifier,
+def _add_ours(ev: Evaluation, protocol: str, dataset: str, model,
               test: pd.DataFrame, labels: list[str], train_rows: int,
               inline_rule: bool = False, name: str = OURS) -> dict[str, Any]:
     """Score ``model`` on ``test`` over ``labels`` with its throughput and, when all four
     labels are scored, its calibration (ECE, reliability bins)."""
     start = time.perf_counter()
-    proba = model.predict_frame(test)
+    proba = conditioned(model, test)
     seconds = time.perf_counter() - start
     pred = _inline_rule(test, proba) if inline_rule else _restricted(proba, labels, test)
     result = ev.add(protocol, dataset, name, test["label"], pred, labels, train_rows)
@@ -160,16 +161,24 @@ def _confidence(proba: pd.DataFrame, pred: list[str]) -> np.ndarray:
     return values[np.arange(len(pred)), [LABELS.index(p) for p in pred]]
 
 
+def conditioned(model, test: pd.DataFrame) -> pd.DataFrame:
+    """``model``'s probabilities for ``test`` conditioned on the evidence rule (what a
+    thread's comments would get), rows × :data:`LABELS`."""
+    replies = test["reply"].astype(str).tolist()
+    inline = test["inline"].fillna(False).astype(bool).to_numpy() \
+        if "inline" in test.columns else None
+    proba = condition_on_evidence(model.predict_proba(test), evidence_mask(replies, inline))
+    return pd.DataFrame(proba, index=test.index, columns=list(LABELS))
+
+
 def _restricted(proba: pd.DataFrame, labels: list[str], test: pd.DataFrame) -> list[str]:
     """Our decisions over ``labels`` (off-topic only with evidence: ``decide``)."""
-    from discourse.classify.model import decide
-
     return decide(proba.to_numpy(), test["reply"].astype(str).tolist(), tuple(labels))
 
 
 def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
              test: pd.DataFrame, labels: list[str], baselines: Iterable[str],
-             progress: Callable[[str], None]) -> Classifier:
+             progress: Callable[[str], None]) -> LinearModel:
     """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``;
     returns ours."""
     progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
@@ -214,7 +223,7 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
         threads = sorted(on_topic[on_topic].index)
         if ours and threads:
             rows = real_test[real_test["group"].isin(threads)]
-            decided = _restricted(model.predict_frame(rows), list(LABELS), rows)
+            decided = _restricted(conditioned(model, rows), list(LABELS), rows)
             share = float(np.mean(np.asarray(decided) == "off-topic"))
             ours[-1]["off_topic_share_on_topic_threads"] = share
             ev.notes.append(f"real threads: {share:.1%} of the {len(rows)} comments of the "
@@ -226,7 +235,7 @@ def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.D
                              pd.concat([not_deb_test, real_train], ignore_index=True),
                              baselines, progress, cap, calibrated=True)
     # Every source of labelled real threads held out in turn (train and test splits alike).
-    from discourse.classify.realthreads import source_of
+    from discourse.lab.datasets.realthreads import source_of
 
     real_all = pd.concat([real_train, real_test], ignore_index=True)
     folds = real_all["group"].astype(str).map(source_of)
@@ -269,7 +278,7 @@ def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
     fits per fold: ECE is reported); otherwise one fit per fold with the design-prior
     correction only, which takes the same decisions (the temperature never changes one)
     at half the cost."""
-    from discourse.classify.train import prior_calibration
+    from discourse.classify.fit import prior_calibration
 
     dataset = str(frame["dataset"].iloc[0])
     preds: dict[str, list] = {}
@@ -286,9 +295,9 @@ def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
         if calibrated:
             model = _fit(train)
         else:
-            model = Classifier.fit(train)
+            model = LinearModel.fit(train)
             model.calibration = prior_calibration("design prior")
-        proba = model.predict_frame(test)
+        proba = conditioned(model, test)
         decided = _inline_rule(test, proba)
         preds.setdefault(OURS, []).extend(decided)
         confidences.extend(_confidence(proba, decided))
@@ -313,7 +322,7 @@ def _inline_rule(frame: pd.DataFrame, proba: pd.DataFrame) -> list[str]:
     return list(np.where(inline, "moderation", labels))
 
 
-def evaluate_file(ev: Evaluation, pairs: pd.DataFrame, name: str, model: Classifier,
+def evaluate_file(ev: Evaluation, pairs: pd.DataFrame, name: str, model,
                   baselines: list[str], progress: Callable[[str], None]) -> None:
     """A user's labelled pairs: the model as is; baselines by grouped 5-fold CV."""
     from sklearn.model_selection import GroupKFold
@@ -322,7 +331,7 @@ def evaluate_file(ev: Evaluation, pairs: pd.DataFrame, name: str, model: Classif
     decision = labels if len(labels) > 1 else list(LABELS)
     progress(f"file {name}: {len(pairs)} pairs")
     ev.add("file", name, OURS, pairs["label"],
-           _restricted(model.predict_frame(pairs), decision, pairs), decision, 0)
+           _restricted(conditioned(model, pairs), decision, pairs), decision, 0)
     n_splits = min(5, pairs["group"].nunique())
     if n_splits < 2 or len(labels) < 2:
         ev.notes.append(f"{name}: too few groups or labels for baseline cross-validation")
@@ -340,14 +349,22 @@ def run_evaluation(
     model_path: str | None = None,
     files: list[pd.DataFrame] | None = None,
     file_names: list[str] | None = None,
-    seeds_dir: str = "seeds",
+    seeds_dir: str | Path | None = None,
     public_data: bool = True,
     baselines: list[str] | None = None,
     max_train: int | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    *,
+    data_root: str | Path | None = None,
+    threads_root: str | Path | None = None,
+    realpages_root: str | Path | None = None,
 ) -> Evaluation:
-    """Run every protocol that has data; see the module docstring."""
-    from discourse.classify.data import data_dir, load_public, load_seeds
+    """Run every protocol that has data; see the module docstring.  ``seeds_dir``: the
+    seeds folder (with ``labels.csv``); ``data_root``: the public data folder (else
+    ``$DISCOURSE_DATA``); ``threads_root``: the folder of the labelled real threads' files
+    (else ``$DISCOURSE_THREADS``); ``realpages_root``: the shared real pages, a few labelled
+    threads among them (else ``$DISCOURSE_REALPAGES``).  Absent data is noted and skipped."""
+    from discourse.lab.datasets import data_dir, load_public, load_seeds
 
     start = time.perf_counter()
     ev = Evaluation()
@@ -361,20 +378,23 @@ def run_evaluation(
                 evaluate_file(ev, frame, name, model, baselines, progress)
         else:
             try:
+                if seeds_dir is None:
+                    raise DataError("no seeds folder given")
                 seeds = load_seeds(seeds_dir)
             except DataError as exc:
                 ev.notes.append(f"seeds skipped: {exc}")
                 seeds = pd.DataFrame()
             public = {}
             if public_data:
-                if data_dir() is None:
-                    ev.notes.append("public data not found (set DISCOURSE_DATA or provide "
-                                    "../shared/data): only the seeds were evaluated")
+                if data_dir(data_root) is None:
+                    ev.notes.append("public data not found (pass --data or set "
+                                    "DISCOURSE_DATA): public datasets not evaluated")
                 else:
-                    public = load_public()
-            from discourse.classify.realthreads import load_real_threads
+                    public = load_public(root=data_root)
+            from discourse.lab.datasets.realthreads import load_real_threads
 
-            real = load_real_threads(missing=ev.notes.append)
+            real = load_real_threads(threads_root, missing=ev.notes.append,
+                                     realpages_root=realpages_root)
             splits = (real[real["split"] == "train"], real[real["split"] == "test"])
             if not len(seeds) and not public and not len(real):
                 raise DataError("nothing to evaluate: no seeds labels, real threads or "
@@ -385,23 +405,8 @@ def run_evaluation(
 
 
 def write_evaluation(ev: Evaluation, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``evaluation.json`` and ``evaluation.html`` (with plotly confusion matrices)
-    into ``out_dir`` (normally the reports folder, beside the other pages)."""
-    from discourse.classify.scoring import evaluation_figure
-    from discourse.export import atomic_output
-    from discourse.report.render import Renderer, write_text
+    """Write ``evaluation.json`` and ``evaluation.html`` into ``out_dir`` (normally the
+    reports folder): :func:`discourse.report.evaluation.write_evaluation`."""
+    from discourse.report.evaluation import write_evaluation as write
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    json_path, html_path = out / "evaluation.json", out / "evaluation.html"
-    with atomic_output(json_path) as handle:
-        json.dump(ev.to_json(), handle, indent=1)
-    figures = {}
-    for r in ev.results:
-        if r["model"] == OURS:
-            fig = evaluation_figure(r, f"{r['protocol']} · {r['dataset']}")
-            figures[(r["protocol"], r["dataset"])] = json.loads(fig.to_json())
-    renderer = Renderer("directory")
-    renderer.write_plotlyjs(out / "plotly.min.js")
-    write_text(html_path, renderer.evaluation_page(ev, figures, OURS))
-    return json_path, html_path
+    return write(ev.to_json(), out_dir, OURS)

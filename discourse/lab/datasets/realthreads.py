@@ -25,10 +25,27 @@ import pandas as pd
 from discourse.errors import DataError
 from discourse.model import Thread
 
-LABELS_FILE = Path(__file__).resolve().parent / "labels" / "real_threads.csv"
-_ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = _ROOT / "tests" / "fixtures" / "realthreads"
-SHARED = _ROOT.parent / "shared" / "realpages"
+#: The labels (ids + first words + labels), part of the lab.
+LABELS_FILE = Path(__file__).resolve().parents[1] / "labels" / "real_threads.csv"
+#: Environment variables naming the folder of the thread files (the project's
+#: ``tests/fixtures/realthreads``) and the shared real pages (``../shared/realpages``).
+THREADS_ENV, REALPAGES_ENV = "DISCOURSE_THREADS", "DISCOURSE_REALPAGES"
+FIXTURES, SHARED = Path("<threads>"), Path("<realpages>")
+
+
+def _located(path: Path, threads_root: str | Path | None,
+             realpages_root: str | Path | None) -> Path:
+    """``path`` (under :data:`FIXTURES` or :data:`SHARED`) in the folders given: the
+    threads folder is ``threads_root`` or ``$DISCOURSE_THREADS``, the real pages
+    ``realpages_root`` or ``$DISCOURSE_REALPAGES``; a path whose folder is unknown stays as
+    it is (absent)."""
+    import os
+
+    if path.parts[0] == str(FIXTURES):
+        base = threads_root or os.environ.get(THREADS_ENV)
+    else:
+        base = realpages_root or os.environ.get(REALPAGES_ENV)
+    return Path(base).joinpath(*path.parts[1:]) if base else path
 
 
 @dataclass(slots=True)
@@ -137,60 +154,6 @@ def _hn_table_page(path: Path) -> tuple[str, list[Item]]:
     return article, items
 
 
-def _wiki_talk(path: Path) -> tuple[str, list[Item]]:
-    """DiscussionTools thread items: the first comment of a section answers the page, the
-    section's later outermost comments answer that opening comment (as labelled)."""
-    return _wiki_items(orjson.loads(path.read_bytes()))
-
-
-def _wiki_talk_split(path: Path) -> tuple[str, list[Item]]:
-    """DiscussionTools thread items without HTML (``<name>.items.json``, the parser's expected
-    output) plus the HTML of each item by id (``<name>.html.json``, its ``getHTML`` output)."""
-    by_id = orjson.loads(path.with_name(path.name.replace(".items.json", ".html.json"))
-                         .read_bytes())
-
-    def attach(node: dict) -> dict:
-        return {**node, "html": by_id.get(node["id"], ""),
-                "replies": [attach(r) for r in node["replies"]]}
-
-    return _wiki_items([attach(n) for n in orjson.loads(path.read_bytes())])
-
-
-def _wiki_items(roots: list[dict]) -> tuple[str, list[Item]]:
-    items: list[Item] = []
-    count = 0
-    # (node, parent key, is heading, opener key of the enclosing section)
-    stack: list[tuple[dict, str | None, bool]] = [(h, None, h.get("type") == "heading")
-                                                  for h in reversed(roots)]
-    openers: dict[int, str | None] = {}
-    while stack:
-        node, parent, heading = stack.pop()
-        if heading:
-            section = id(node)
-            openers[section] = None
-            pending = []
-            for r in node["replies"]:
-                if r["type"] == "comment":
-                    pending.append((r, ("opener", section), False))
-                else:
-                    pending.append((r, None, True))
-            stack.extend(reversed(pending))
-            continue
-        count += 1
-        key = f"c{count:03d}"
-        if isinstance(parent, tuple):
-            section = parent[1]
-            if openers[section] is None:
-                openers[section] = key
-                parent = None
-            else:
-                parent = openers[section]
-        items.append(Item(key, parent, html_text(node.get("html", "")), node.get("author", "")))
-        stack.extend(reversed([(r, key, False) if r["type"] == "comment" else (r, None, True)
-                               for r in node["replies"]]))
-    return "", items
-
-
 def _daum(path: Path) -> tuple[str, list[Item]]:
     import lxml.html
 
@@ -235,14 +198,8 @@ SOURCES: dict[str, tuple[Path, Callable[[Path], tuple[str, list[Item]]]]] = {
     "blog_tegdesign_html5sql": (SHARED / "pages" / "tegdesign_html5sql.html",
                                 _disqus_wordpress_page),
     "hn_larry_page_future": (FIXTURES / "hn_larry_page_future.html", _hn_table_page),
-    "wiki_fr_le_monde_talk": (FIXTURES / "wiki_fr_le_monde_talk.json", _wiki_talk),
-    "wiki_it_sportello_informazioni": (FIXTURES / "wiki_it_sportello_informazioni.json",
-                                       _wiki_talk),
     "news_daum_ko_pardon": (FIXTURES / "news_daum_ko_pardon.comments.json", _daum),
     # training-split threads added later (origins in SOURCES.md)
-    "wiki_en_afd_2020_march_7": (FIXTURES / "wiki_en_afd_2020_march_7.json", _wiki_talk),
-    "wiki_pl_kawiarenka_2018_10": (FIXTURES / "wiki_pl_kawiarenka_2018_10.items.json",
-                                   _wiki_talk_split),
     "reddit_iama_ken_bone": (FIXTURES / "reddit_iama_ken_bone.json", _reddit),
     "news_daum_ko_ahn_cheolsoo": (FIXTURES / "news_daum_ko_ahn_cheolsoo.comments.json", _daum),
     "reddit_announcements_polls": (FIXTURES / "reddit_announcements_polls.json", _reddit),
@@ -261,28 +218,18 @@ def source_of(thread: str) -> str:
     return SOURCES[thread][0].name.split(".")[0]
 
 
-#: Articles of threads whose source has no article text (wiki talk pages).
-ARTICLES = {
-    "wiki_fr_le_monde_talk": "Discussion:Le Monde — page de discussion de l'article « Le "
-                             "Monde », le quotidien français.",
-    "wiki_it_sportello_informazioni": "Aiuto:Sportello informazioni — lo sportello "
-                                      "informazioni di Wikipedia in italiano.",
-    "wiki_en_afd_2020_march_7": "Wikipedia:Articles for deletion/Log/2020 March 7 — the "
-                                "English Wikipedia's deletion discussions opened or relisted "
-                                "on 7 March 2020: editors argue whether each article should "
-                                "be kept or deleted.",
-    "wiki_pl_kawiarenka_2018_10": "Wikipedia:Kawiarenka/Artykuły dyskusja (archiwum, "
-                                  "październik 2018) — forum polskiej Wikipedii o "
-                                  "artykułach i zasadach ich redagowania.",
-}
+#: Articles of threads whose source has no article text.
+ARTICLES: dict[str, str] = {}
 
 
-def threads(missing: Callable[[str], None] = lambda _: None) -> Iterator[Thread]:
+def threads(threads_root: str | Path | None = None,
+            missing: Callable[[str], None] = lambda _: None,
+            realpages_root: str | Path | None = None) -> Iterator[Thread]:
     """The labelled threads as :class:`Thread` objects (platform ids = labelled keys), for
     running the classifier on whole threads."""
     from discourse.read.assemble import Post, assemble
 
-    for name, article, items in iter_threads(missing):
+    for name, article, items in iter_threads(threads_root, missing, realpages_root):
         comments = assemble(Post(key=i.key, parent=i.parent, text=i.text, author=i.author or None,
                                  platform_id=i.key) for i in items.values())
         yield Thread(source=name, layout=None, title=name, article=article, comments=comments,
@@ -296,11 +243,14 @@ def labels_frame() -> pd.DataFrame:
     return pd.read_csv(LABELS_FILE, dtype=str, keep_default_na=False)
 
 
-def iter_threads(missing: Callable[[str], None] = lambda _: None
+def iter_threads(threads_root: str | Path | None = None,
+                 missing: Callable[[str], None] = lambda _: None,
+                 realpages_root: str | Path | None = None
                  ) -> Iterator[tuple[str, str, dict[str, Item]]]:
     """``(thread, article, items by key)`` for every labelled thread whose source file
     is present; ``missing`` is told of the others."""
     for thread, (path, extract) in SOURCES.items():
+        path = _located(path, threads_root, realpages_root)
         if not path.is_file():
             missing(f"{thread}: {path} not present; its labels are skipped")
             continue
@@ -308,36 +258,52 @@ def iter_threads(missing: Callable[[str], None] = lambda _: None
         yield thread, ARTICLES.get(thread, article), {i.key: i for i in items}
 
 
-def load_real_threads(split: str | None = None,
-                      missing: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
-    """Labelled pairs of the real threads (``split``: "train", "test" or both), in the
-    uniform pairs format of :mod:`discourse.classify.data` (dataset ``real_threads``,
-    group = thread).  A comment labelled against another comment than its parent
-    (``target``) gets that comment's text as parent.  Rows marked ``skip`` are dropped.
-    Raises :class:`DataError` if a labelled key is not in its source (a changed file)."""
-    from discourse.classify.data import PAIR_COLUMNS
+def load_real_threads(threads_root: str | Path | None = None, split: str | None = None,
+                      missing: Callable[[str], None] = lambda _: None,
+                      realpages_root: str | Path | None = None) -> pd.DataFrame:
+    """Labelled pairs of the real threads (``split``: "train", "test" or both; dataset
+    ``real_threads``, group = thread), built by the one pairs path from each labelled
+    thread (:func:`threads`).  A flat comment labelled against an earlier comment
+    (``target``) answers that comment (``Comment.target_id``).  Rows marked ``skip`` are
+    dropped.  Raises :class:`DataError` if a labelled key is not in its source (a changed
+    file)."""
+    from dataclasses import replace
+
+    from discourse.classify.labelled import LABELLED_COLUMNS
+    from discourse.classify.pairs import thread_pairs
 
     labels = labels_frame()
+    labels = labels[labels["label"] != "skip"]
     if split is not None:
         labels = labels[labels["split"] == split]
-    rows: list[dict[str, object]] = []
-    for thread, article, items in iter_threads(missing):
-        block = labels[labels["thread"] == thread]
-        for _, r in block.iterrows():
-            if r["label"] == "skip":
-                continue
-            item = items.get(r["key"])
-            if item is None:
-                raise DataError(f"{LABELS_FILE}: {thread} key {r['key']} not in its source")
-            answers = r["target"] or r["parent_key"]
-            parent = items[answers].text if answers in items else article
-            depth, node = 0, item
-            while node.parent is not None and node.parent in items and depth < 1000:
-                depth, node = depth + 1, items[node.parent]
-            rows.append({"parent": parent, "reply": item.text, "article": article,
-                         "label": r["label"], "dataset": "real_threads", "split": r["split"],
-                         "group": thread, "depth": depth if answers != "ARTICLE" else 0,
-                         "inline": False, "is_article_author": False, "thread_id": thread,
-                         "comment_id": r["key"]})
-    frame = pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
-    return frame[frame["reply"].str.strip() != ""].reset_index(drop=True)
+    frames = []
+    for thread in threads(threads_root, missing, realpages_root):
+        block = labels[labels["thread"] == thread.source]
+        if block.empty:
+            continue
+        by_key = {c.platform_id: c for c in thread.comments}
+        position = {c.platform_id: i for i, c in enumerate(thread.comments)}
+        targets = {r["key"]: r["target"] for _, r in block.iterrows() if r["target"]}
+        comments = []
+        for c in thread.comments:
+            target = targets.get(c.platform_id or "")
+            if target and c.parent_id is None:
+                c = replace(c, target_id=None if target == "ARTICLE" else by_key[target].id)
+            comments.append(c)
+        pairs = thread_pairs(thread.with_comments(comments))
+        rows = []
+        for key in block["key"]:
+            if key not in by_key:
+                raise DataError(f"{LABELS_FILE}: {thread.source} key {key} not in its source")
+            rows.append(position[key])
+        chosen = pairs.iloc[rows].reset_index(drop=True)
+        chosen["thread_id"] = thread.source
+        chosen["label"] = block["label"].to_numpy()
+        chosen["split"] = block["split"].to_numpy()
+        frames.append(chosen)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in LABELLED_COLUMNS})
+    frame = pd.concat(frames, ignore_index=True)
+    frame["dataset"], frame["group"] = "real_threads", frame["thread_id"]
+    frame = frame[frame["reply"].str.strip() != ""].reset_index(drop=True)
+    return frame[list(LABELLED_COLUMNS)]

@@ -1,0 +1,136 @@
+"""Reasons for a linear model's label: the evidence that pushed towards the chosen label
+*relative to the other labels* — a feature's value times its weight for the label minus the
+probability-weighted mean of its weights for the others — read from the relational pair
+features (with the cue words found) and from the reply's own words (hashed n-grams mapped
+back to the n-grams of the text).  A reason is only shown for a label it can support, so
+opposite statements never appear together and never contradict the label."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.utils import murmurhash3_32
+
+from discourse.classify.cues import CUES
+from discourse.classify.features import PAIR_FEATURE_NAMES
+from discourse.labels import LABELS
+
+#: Each pair-feature reason: (feature, high?) -> (phrase, labels it can support).
+PAIR_REASONS: dict[tuple[str, bool], tuple[str, frozenset[str]]] = {
+    ("agree_open", True): ("opens with agreement", frozenset({"agreement"})),
+    ("agree_any", True): ("agreement words", frozenset({"agreement"})),
+    ("rebut_open", True): ("opens with disagreement", frozenset({"rebuttal"})),
+    ("rebut_any", True): ("disputing words", frozenset({"rebuttal"})),
+    ("negation_rate", True): ("negation", frozenset({"rebuttal"})),
+    ("contrast", True): ("contrast", frozenset({"rebuttal"})),
+    ("question_marks", True): ("questions", frozenset({"rebuttal"})),
+    ("ends_question", True): ("ends with a question", frozenset({"rebuttal"})),
+    ("question_open", True): ("opens with a question", frozenset({"rebuttal"})),
+    ("moderation", True): ("talks about the discussion", frozenset({"moderation"})),
+    ("off_topic", True): ("promotion or links", frozenset({"off-topic"})),
+    ("urls", True): ("links", frozenset({"off-topic"})),
+    ("second_person", True): ("addresses the parent", frozenset({"agreement", "rebuttal",
+                                                                  "moderation"})),
+    ("sim_parent", True): ("close to the parent", frozenset({"agreement", "rebuttal"})),
+    ("sim_article", True): ("close to the article", frozenset({"agreement", "rebuttal"})),
+    ("quote_overlap", True): ("quotes the parent", frozenset({"agreement", "rebuttal"})),
+    ("sim_max", False): ("shares no words with parent or article", frozenset({"off-topic"})),
+    ("reply_pos", True): ("positive tone", frozenset({"agreement"})),
+    ("reply_neg", True): ("negative tone", frozenset({"rebuttal"})),
+    ("sentiment_product", True): ("tone matches the parent's", frozenset({"agreement"})),
+    ("sentiment_product", False): ("tone opposite to the parent's", frozenset({"rebuttal"})),
+}
+#: Labels each reason phrase may accompany (phrases before any ": cue words"), for tests.
+REASON_LABELS: dict[str, frozenset[str]] = {phrase: labels for phrase, labels in
+                                            PAIR_REASONS.values()} | {
+    "wording": frozenset(LABELS), "inline moderator note": frozenset({"moderation"})}
+_CUE_FOR_FEATURE = {"agree_open": "agree_open", "agree_any": "agree_any",
+                    "rebut_open": "rebut_open", "rebut_any": "rebut_any",
+                    "moderation": "moderation", "off_topic": "off_topic",
+                    "contrast": "contrast", "negation_rate": "negation"}
+#: A feature's push towards the label (in logit units) below which it is not a reason.
+MIN_PUSH = 0.05
+#: What is said when no feature pushed towards the label.
+NO_REASON = "wording of the reply"
+
+
+class LinearExplainer:
+    """Reasons for rows of one feature matrix ``X`` (rows × features: hashed reply n-grams
+    first, the :data:`PAIR_FEATURE_NAMES` block last, scaled) of a linear model with
+    weights ``coef`` (classes × features), its ``classes`` and the reply ``analyzer``
+    (text -> n-grams) hashed into ``n_reply`` columns; ``proba`` (rows × :data:`LABELS`)
+    weights the other labels."""
+
+    def __init__(self, coef: np.ndarray, classes: list[str], analyzer, n_reply: int, X,
+                 proba: np.ndarray) -> None:
+        self.coef, self.classes = coef, classes
+        self.analyzer, self.n_reply = analyzer, n_reply
+        self.X, self.proba = X, proba
+        self.n_pair = len(PAIR_FEATURE_NAMES)
+
+    def _direction(self, row: int, label: str) -> np.ndarray | None:
+        """Weights towards ``label`` minus the probability-weighted others (features)."""
+        if label not in self.classes:
+            return None
+        k = self.classes.index(label)
+        p = np.array([self.proba[row, LABELS.index(c)] for c in self.classes])
+        others = np.delete(np.arange(len(self.classes)), k)
+        w = p[others] / p[others].sum() if p[others].sum() > 0 else np.full(len(others),
+                                                                          1 / len(others))
+        return self.coef[k] - w @ self.coef[others]
+
+    def reasons(self, row: int, text: str, label: str, limit: int = 3) -> list[str]:
+        """At most ``limit`` reasons for ``label`` on row ``row`` (reply ``text``)."""
+        direction = self._direction(row, label)
+        if direction is None:
+            return [NO_REASON]
+        x = self.X[row]
+        out: list[str] = []
+        pair_x = np.asarray(x[:, x.shape[1] - self.n_pair:].todense()).ravel()
+        push = pair_x * direction[-self.n_pair:]
+        for f in np.argsort(push)[::-1]:
+            if push[f] <= MIN_PUSH or len(out) >= limit:
+                break
+            name = PAIR_FEATURE_NAMES[f]
+            found = PAIR_REASONS.get((name, bool(pair_x[f] > 0)))
+            if found is None or label not in found[1]:
+                continue
+            phrase = found[0]
+            cue = _CUE_FOR_FEATURE.get(name)
+            if cue:
+                words = list(dict.fromkeys(w.strip().lower() for w in CUES[cue].findall(text)
+                                           if w.strip()))
+                if not words:
+                    continue  # a cue feature pushing by its absence is no reason to show
+                phrase = f"{phrase}: {', '.join(words)[:60]}"
+            if phrase not in out:
+                out.append(phrase)
+        words = self._wording(row, text, direction)
+        if words and len(out) < limit:
+            out.append("wording: " + ", ".join(f"“{w}”" for w in words))
+        return out or [NO_REASON]
+
+    def _wording(self, row: int, text: str, direction: np.ndarray, top: int = 3) -> list[str]:
+        """The reply's n-grams whose TF-IDF weight pushed most towards the label."""
+        x = self.X[row, : self.n_reply]
+        if not x.nnz:
+            return []
+        pushes = dict(zip(x.indices.tolist(), (x.data * direction[x.indices]).tolist(),
+                          strict=True))
+        best: dict[str, float] = {}
+        for gram in dict.fromkeys(self.analyzer(text)):
+            if all(len(w) < 3 or w in ENGLISH_STOP_WORDS for w in gram.split()):
+                continue  # "my", "was", "of the": no explanation to a reader
+            col = abs(murmurhash3_32(gram, seed=0)) % self.n_reply
+            value = pushes.get(col, 0.0)
+            if value > MIN_PUSH * 2:
+                best[gram] = value
+        ranked = sorted(best, key=best.get, reverse=True)  # type: ignore[arg-type]
+        chosen: list[str] = []
+        for gram in ranked:
+            if any(gram in c or c in gram for c in chosen):
+                continue
+            chosen.append(gram)
+            if len(chosen) == top:
+                break
+        return chosen

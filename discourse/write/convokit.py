@@ -1,0 +1,147 @@
+"""ConvoKit corpora written: one conversation per thread, rooted at the article, in a
+folder that ConvoKit's ``Corpus(filename=...)`` loads and :mod:`discourse.read.convokit`
+reads back (the mapping of fields is described there)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from discourse.errors import UsageError
+from discourse.model import Thread
+from discourse.read.convokit import ARTICLE_SPEAKER, COMMENT_META, THREAD_META, UNKNOWN_SPEAKER
+from discourse.read.source import CONVOKIT_MARKER
+
+__all__ = ["NAME", "WROTE", "check_output", "encode", "write", "write_corpus"]
+
+NAME = "convokit"
+WROTE = "wrote the ConvoKit corpus {out}"
+
+
+def check_output(out: str | None) -> None:
+    """A corpus is a folder: ``-o DIR`` is needed."""
+    if not out or out == "-":
+        raise UsageError("--format convokit writes a corpus folder: give -o DIR")
+
+
+def encode(thread: Thread) -> Thread:
+    """The thread itself (the corpus is built in the main process)."""
+    return thread
+
+
+def write(encoded: Iterable[Thread], out: str | None) -> int:
+    """The threads as a corpus in folder ``out``; returns how many."""
+    check_output(out)
+    count = 0
+
+    def counted() -> Iterator[Thread]:
+        nonlocal count
+        for thread in encoded:
+            count += 1
+            yield thread
+
+    write_corpus(counted(), out)  # type: ignore[arg-type]
+    return count
+
+
+def _epoch(iso: str | None) -> int | float | None:
+    if not iso:
+        return None
+    try:
+        stamp = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        return None
+    value = stamp.timestamp()
+    return int(value) if value.is_integer() else value
+
+
+def _type_name(value: object) -> str:
+    return str(type(value))
+
+
+def write_corpus(threads: Iterable[Thread], folder: str | os.PathLike[str],
+                 name: str | None = None) -> Path:
+    """Write ``threads`` as a ConvoKit corpus in ``folder`` (created; its corpus files are
+    replaced) and return the folder's path.  Loadable with ConvoKit's
+    ``Corpus(filename=str(folder))``; see :mod:`discourse.read.convokit` for the mapping.  Files are
+    written under temporary names and renamed when complete."""
+    import orjson
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    index: dict[str, dict[str, list[str]]] = {"utterance": {}, "conversation": {},
+                                              "speaker": {}, "corpus": {}}
+
+    def note(kind: str, meta: dict[str, Any]) -> None:
+        idx = index[kind]
+        for k, v in meta.items():
+            types = idx.setdefault(k, [])
+            if v is not None and _type_name(v) not in types:
+                types.append(_type_name(v))
+
+    speakers: dict[str, dict[str, Any]] = {}
+    conversations: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()
+    tmp_utts = tempfile.NamedTemporaryFile("wb", dir=out, prefix=".utterances.",  # noqa: SIM115
+                                           delete=False)
+    try:
+        with tmp_utts as handle:
+            for n, thread in enumerate(threads, start=1):
+                conv = str(thread.thread_id) if thread.thread_id else f"thread-{n}"
+                if conv in used:
+                    conv = f"{conv}-{n}"
+                used.add(conv)
+                cmeta = {k: getattr(thread, k) for k in THREAD_META}
+                cmeta["generator"] = "discourse"
+                note("conversation", cmeta)
+                conversations[conv] = {"meta": cmeta, "vectors": []}
+                root = {"id": conv, "conversation_id": conv, "text": thread.article,
+                        "speaker": ARTICLE_SPEAKER, "meta": {"discourse_id": None},
+                        "reply-to": None, "timestamp": _epoch(thread.published),
+                        "vectors": []}
+                speakers.setdefault(ARTICLE_SPEAKER, {"meta": {}, "vectors": []})
+                note("utterance", root["meta"])
+                handle.write(orjson.dumps(root) + b"\n")
+                for c in thread.comments:
+                    speaker = c.author if c.author else UNKNOWN_SPEAKER
+                    speakers.setdefault(speaker, {"meta": {}, "vectors": []})
+                    meta = {"discourse_id": c.id}
+                    meta.update({k: getattr(c, k) for k in COMMENT_META})
+                    meta["quotes"], meta["reasons"] = list(c.quotes), list(c.reasons)
+                    meta["timestamp_iso"] = c.timestamp
+                    note("utterance", meta)
+                    utt = {"id": f"{conv}.{c.id}", "conversation_id": conv, "text": c.text,
+                           "speaker": speaker, "meta": meta,
+                           "reply-to": f"{conv}.{c.parent_id}" if c.parent_id else conv,
+                           "timestamp": _epoch(c.timestamp), "vectors": []}
+                    handle.write(orjson.dumps(utt) + b"\n")
+        corpus_meta = {"name": name or out.name, "generator": "discourse"}
+        note("corpus", corpus_meta)
+        files = {
+            "speakers.json": speakers,
+            "conversations.json": conversations,
+            "corpus.json": corpus_meta,
+            "index.json": {"utterances-index": index["utterance"],
+                           "speakers-index": index["speaker"],
+                           "conversations-index": index["conversation"],
+                           "overall-index": index["corpus"], "version": 1, "vectors": []},
+        }
+        for fname, value in files.items():
+            _write_atomic(out / fname, orjson.dumps(value))
+        os.replace(tmp_utts.name, out / CONVOKIT_MARKER)
+    finally:
+        if os.path.exists(tmp_utts.name):
+            os.unlink(tmp_utts.name)
+    return out
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
