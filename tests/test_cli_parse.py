@@ -58,7 +58,7 @@ def test_parse_tree_view(capsys):
     code, out, _ = run_cli("parse", "--tree", str(SEED_000), capsys=capsys)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("Reconciling Stalin with Victory  [numbered-bullets, 34 comments]")
+    assert lines[0].startswith("Reconciling Stalin with Victory  [akarlin.com, 34 comments]")
     assert lines[3].startswith("  2.1 d1 Alex (that one:): Sean – well said:")
     assert any(line.startswith("  10.1 d1 AK (inline note): Oleg, please stop") for line in lines)
 

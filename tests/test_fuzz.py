@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import find_shared  # tests/conftest.py
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,8 @@ from discourse.read import reader_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-REALPAGES = ROOT.parent / "shared" / "realpages"
+# the shared folder through conftest (DISCOURSE_SHARED=none: absent, these are skipped)
+REALPAGES = (find_shared() or ROOT / ".no-shared-folder") / "realpages"
 #: Bytes of a real document kept before mutating (HTML readers are slow on whole pages).
 CUT = 24_000
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 import zstandard
+from conftest import find_shared  # tests/conftest.py
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +31,8 @@ from discourse.testing import export_render as render
 from discourse.write.convokit import write_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
-REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
+# the shared folder through conftest (DISCOURSE_SHARED=none: absent, these are skipped)
+REALPAGES = (find_shared() or FIXTURES / ".no-shared-folder") / "realpages"
 FIELDS = ("id", "parent_id", "depth", "author", "text", "timestamp", "score", "platform_id",
           "permalink", "status", "target_id", "quotes")
 PROPERTY = settings(max_examples=20, deadline=None,
@@ -430,12 +432,20 @@ def test_truncated_json(tmp_path):
 
 
 def test_malformed_ndjson_line(tmp_path):
+    """One malformed line is skipped with its number, the rest read (issue 23, item 2: it
+    was an error for the whole dump); a file of which no line parses is the error."""
     path = tmp_path / "dump.ndjson"
     lines = (FIXTURES / "reddit_dump.ndjson").read_text().splitlines()
+    whole = sum(len(t.comments) for t in read_file(FIXTURES / "reddit_dump.ndjson"))
     lines[3] = lines[3][:-5]
     path.write_text("\n".join(lines))
+    threads = read_file(path)
+    assert sum(len(t.comments) for t in threads) == whole - 1
+    warnings = [w for t in threads for w in t.warnings if "not valid JSON" in w]
+    assert len(warnings) == 1 and "line 4 (column " in warnings[0], warnings
+    path.write_text("\n".join(line[:-5] for line in lines))
     message = _error(path)
-    assert message.startswith(f"{path}: line 4, column ")
+    assert message.startswith(f"{path}: line 1, column ")
     assert "invalid JSON" in message and "\n" not in message
 
 
@@ -498,10 +508,16 @@ def test_unknown_xml_root(tmp_path):
 
 
 def test_convokit_malformed_utterance_names_the_file(tmp_path):
+    """A malformed utterance is skipped with a warning naming the file and line (issue 23,
+    item 2); when none parses, the error names them."""
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "utterances.jsonl").write_text('{"id": "a", "reply-to": null}\n{"id": "b",\n')
-    assert _error(folder) == (f"{folder}/utterances.jsonl: line 2, column 12: invalid JSON "
+    [thread] = read_file(folder)
+    assert any(w.startswith(f"{folder}/utterances.jsonl: 1 line(s) not valid JSON") and
+               "line 2 (column 12: unexpected end of data)" in w for w in thread.warnings)
+    (folder / "utterances.jsonl").write_text('{"id": "b",\n')
+    assert _error(folder) == (f"{folder}/utterances.jsonl: line 1, column 12: invalid JSON "
                               f"(unexpected end of data)")
 
 

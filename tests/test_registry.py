@@ -39,9 +39,14 @@ def test_every_reader_declares_itself():
         assert r.SYNTAX in ("json", "xml", "text")
         assert callable(r.sniff) and callable(r.read)
         assert find_reader(r.NAME) is r
-    # the generic reader is last; it alone reads what is neither JSON nor markup
-    assert [r.NAME for r in readers() if r.SYNTAX == "text"] == ["text"] == [names[-1]]
-    assert names.index("html") == max(names.index(n) for n in names if n != "text")
+    # the generic readers are last of their syntax: html of markup, text of all; the
+    # other readers of text (mail archives, board files, wikitext, …) claim no plain text,
+    # so the text reader alone reads what is neither JSON, markup nor a named text form
+    assert names[-1] == "text"
+    assert names.index("html") == max(names.index(r.NAME) for r in readers()
+                                      if r.SYNTAX == "xml")
+    for plain in (SEED.read_bytes(), b"Title\n\nArticle.\n\n1. alice: hello\n"):
+        assert [r.NAME for r in readers() if r.SYNTAX == "text" and r.sniff(plain)] == ["text"]
 
 
 def test_unknown_shape_messages_list_the_readers_of_that_syntax():
@@ -51,7 +56,10 @@ def test_unknown_shape_messages_list_the_readers_of_that_syntax():
         elif r.SYNTAX == "xml":
             assert r.DESCRIBES in SUPPORTED_XML
     assert supported("json") == SUPPORTED_JSON
-    assert SUPPORTED_XML == "a Disqus XML export, a WordPress WXR export, or an (X)HTML page"
+    assert SUPPORTED_XML.startswith("a Disqus XML export, a WordPress WXR export, ")
+    assert SUPPORTED_XML.endswith(", or an (X)HTML page")
+    assert "a MediaWiki XML export (Special:Export, dumps), a talk-page dump " \
+           "(<article>/<talkpage> wikitext)" in SUPPORTED_XML
 
 
 def test_detection_asks_in_registry_order(tmp_path):

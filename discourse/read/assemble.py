@@ -54,6 +54,8 @@ class Post:
     permalink: str | None = None
     status: str | None = None
     platform_id: str | None = None
+    #: The commenter's role (``Comment.role``): moderator, admin, staff, maintainer.
+    role: str | None = None
     inline: bool = False
     quotes: list[str] = field(default_factory=list)
     line: int | None = None
@@ -128,7 +130,7 @@ def assemble(posts: Iterable[Post], warnings: list[str] | None = None,
                            text=post.text, inline=post.inline, quotes=list(post.quotes),
                            line=post.line, timestamp=post.timestamp, score=post.score,
                            platform_id=post.platform_id, permalink=post.permalink,
-                           status=post.status))
+                           status=post.status, role=post.role))
         children = kids.get(post.key, [])
         for n in range(len(children), 0, -1):
             stack.append((children[n - 1], cid, f"{cid}.{n}", depth + 1))

@@ -47,7 +47,7 @@ from discourse.model import Comment, Thread
 from discourse.read.assemble import Post, assemble
 from discourse.read.detect import has_keys
 from discourse.read.source import CONVOKIT_MARKER, Document
-from discourse.read.structured import SPILL_BOUND, Grouper, epoch_iso, json_line
+from discourse.read.structured import SPILL_BOUND, Grouper, epoch_iso, json_records
 from discourse.read.targets import attach_quotes_and_targets
 
 __all__ = ["ARTICLE_SPEAKER", "COMMENT_META", "THREAD_META", "UNKNOWN_SPEAKER", "read",
@@ -122,22 +122,31 @@ def read(doc: Document, spill_bound: int = SPILL_BOUND) -> Iterator[Thread]:
     (file, line, column) or utterances without ``id``."""
     if doc.is_folder:
         folder = doc.path
-        udoc = Document.at(folder / CONVOKIT_MARKER, doc.max_bytes)
+        udoc = Document.at(folder / CONVOKIT_MARKER, doc.max_bytes, doc.max_window)
     else:
         folder, udoc = doc.path.parent, doc
     with_side = doc.is_folder or doc.path.name.startswith("utterances.")
     conversations = _load_side(folder, "conversations.json", doc.max_bytes) if with_side else {}
     with Grouper(spill_bound) as groups:
-        for number, line in udoc.lines():
-            if not line.strip():
-                continue
-            utt = json_line(udoc, number, line)
+        kept, without_id = 0, []
+        for number, utt in json_records(udoc, udoc.lines(), note_on=doc):
             if not isinstance(utt, dict) or "id" not in utt:
-                raise InputError(udoc.source, f"line {number}: not a ConvoKit utterance "
-                                              f"(needs 'id')")
+                without_id.append(number)  # one bad record does not lose the corpus
+                continue
+            kept += 1
             conv = utt.get("conversation_id", utt.get("root"))
             utt["_line"] = number
             groups.add(str(conv) if conv is not None else "", utt)
+        if without_id and not kept:
+            raise InputError(udoc.source, f"line {without_id[0]}: not a ConvoKit utterance "
+                                          f"(needs 'id')")
+        if without_id:
+            lines = ", ".join(map(str, without_id[:5])) + (" …" if len(without_id) > 5 else "")
+            doc.note(f"{len(without_id)} line(s) of {udoc.source} are not ConvoKit "
+                     f"utterances (no 'id'), skipped: line {lines}")
+        if udoc is not doc:  # a truncated utterances.jsonl.gz is said on the corpus
+            for note in udoc.notes:
+                doc.note(f"{udoc.source}: {note}")
         if doc.explaining:
             doc.explain.append(f"convokit: {len(groups.keys())} conversation(s) in "
                                f"{udoc.source}" + (" (grouped through a disk spill)"

@@ -2,12 +2,13 @@
 
 Every reader of :data:`discourse.read.READERS` has a sniffer over the decompressed head of
 a document (byte-order mark and leading white space removed).  Detection asks the readers
-of the head's syntax — JSON when it starts with ``{`` or ``[``, XML/HTML when it starts
-with ``<``, text otherwise — in the registry's order (specific first, generic last); the
-first that claims the document wins and gives its reason (printed by ``discourse parse
---explain``).  Readers validate the whole document themselves and raise a one-line error
-for a shape they do not know, so a sniffer only needs to be right about which reader to
-ask, and must be cheap: a few searches in the head, never a parse, no heavy imports.
+of the head's syntax — JSON when it starts with ``{`` or ``[`` (not ``{{``/``[[link``,
+which open wikitext), XML/HTML when it starts with ``<``, text otherwise — in the
+registry's order (specific first, generic last); the first that claims the document wins
+and gives its reason (printed by ``discourse parse --explain``).  Readers validate the whole
+document themselves and raise a one-line error for a shape they do not know, so a sniffer
+only needs to be right about which reader to ask, and must be cheap: a few searches in the
+head, never a parse, no heavy imports.
 
 A JSON or XML document that no reader claims is refused with the list of supported shapes
 (:func:`supported`, made of the readers' ``DESCRIBES``).  A folder (a ConvoKit corpus) is
@@ -28,6 +29,7 @@ __all__ = ["Detection", "detect", "has_keys", "key_value", "supported", "syntax_
 
 _XML_DECL = re.compile(rb"^<\?xml[^>]*\?>", re.I)
 _KEY = r'"%s"\s*:'
+_WIKITEXT_START = re.compile(rb"^(?:\{\{|\[\[\s*:?(?!true\b|false\b|null\b)[A-Za-z\x80-\xff])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,8 @@ def syntax_of(head: bytes) -> str:
     whose head (without BOM and leading white space) is ``head``."""
     first = head[:1]
     if first in (b"{", b"["):
-        return "json"
+        # "{{template}}" and "[[link]]" open wikitext (a talk page), never JSON
+        return "text" if _WIKITEXT_START.match(head) else "json"
     if first == b"<":
         return "xml"
     return "text"

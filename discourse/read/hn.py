@@ -77,13 +77,10 @@ def _loads(doc: Document) -> Any:
         except orjson.JSONDecodeError:
             first = None
         if isinstance(first, dict):
-            from discourse.read.structured import json_line
+            from discourse.read.structured import json_records
 
-            out = []
-            for number, line in enumerate(data.split(b"\n"), start=1):
-                if line.strip():
-                    out.append(json_line(doc, number, line))
-            return out
+            # a malformed line is skipped with a warning naming it
+            return [value for _, value in json_records(doc, enumerate(data.split(b"\n"), 1))]
     return load_json(doc, data)
 
 

@@ -111,6 +111,12 @@ def text_of(el: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None,
     return _tidy("".join(parts))
 
 
+#: Fragments with more tags than this are checked for nesting deeper than
+#: :data:`_FRAGMENT_DEPTH` (lxml's fragment parser stops at 256 levels).
+_FLATTEN_FROM = 400
+_FRAGMENT_DEPTH = 200
+
+
 def html_to_text(fragment: object, keep_newlines: bool = False,
                  skip: Callable[[HtmlElement], bool] | None = None) -> str:
     """The text of an HTML fragment (a comment body given as a string): parsed with lxml's
@@ -123,6 +129,12 @@ def html_to_text(fragment: object, keep_newlines: bool = False,
         return _tidy(_text(fragment, 0, keep_newlines))
     from lxml import etree, html
 
+    if fragment.count("<") > _FLATTEN_FROM:
+        # libxml2 stops at 256 levels here, losing the text below and after them: the
+        # excess nesting (tags only) goes first (discourse.read.html.nesting)
+        from discourse.read.html.nesting import flatten
+
+        fragment = flatten(fragment, _FRAGMENT_DEPTH)[0]
     try:
         root = html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):

@@ -36,7 +36,14 @@ submissions yields no threads (it is read for its comments dump; ``--explain`` s
 A thread whose submission is found nowhere gets an empty title and article and a warning.
 
 Lines that are JSON but neither a comment nor a submission are counted in a warning on the
-first thread; malformed JSON stops the read with ``line L, column C: invalid JSON (…)``.
+first thread.  A line that is not valid JSON (an invalid UTF-8 byte, a lone surrogate, a
+number too large for a double, a line cut by a truncated download) is skipped and named,
+with its number, in a warning (:func:`~discourse.read.structured.json_records`); a file
+in which no line parses stops with ``line L, column C: invalid JSON (…)``.
+
+**A JSON array of comments** (the same records, pretty-printed as one array, as
+exporters and ``jq -s`` write them) is read the same way, as a whole document (within
+``--max-bytes``).
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ from discourse.read.structured import (
     SPILL_BOUND,
     Grouper,
     epoch_iso,
-    json_line,
+    json_records,
     load_json,
     unknown_json,
 )
@@ -266,10 +273,7 @@ def read_ndjson(doc: Document, spill_bound: int = SPILL_BOUND,
     stats = {"comments": 0, "submissions": 0}
     with Grouper(spill_bound) as groups:
         subreddit: dict[str, str] = {}
-        for number, line in doc.lines():
-            if not line.strip():
-                continue
-            rec = json_line(doc, number, line)
+        for number, rec in _records(doc):
             if not isinstance(rec, dict):
                 other += 1
                 continue
@@ -301,7 +305,8 @@ def read_ndjson(doc: Document, spill_bound: int = SPILL_BOUND,
         elif isinstance(submissions, Path):
             beside = submissions
         if beside is not None and links:
-            found = _read_submissions(Document.at(beside, doc.max_bytes), links, groups)
+            found = _read_submissions(Document.at(beside, doc.max_bytes, doc.max_window),
+                                      links, groups, into=doc)
             if doc.explaining:
                 doc.explain.append(f"reddit-ndjson: submissions from {beside.name} "
                                    f"({found} of {len(links)} threads)")
@@ -346,6 +351,24 @@ def read_ndjson(doc: Document, spill_bound: int = SPILL_BOUND,
             yield thread
 
 
+def _is_array(doc: Document) -> bool:
+    """Whether the document is one JSON array (of records), not NDJSON."""
+    return doc.head(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"["
+
+
+def _records(doc: Document) -> Iterator[tuple[int | None, Any]]:
+    """``(line, record)``: the records of an NDJSON dump, streamed (bad lines skipped with
+    a warning), or the elements of a JSON array of records (no line numbers)."""
+    if not _is_array(doc):
+        yield from json_records(doc, doc.lines())
+        return
+    value = load_json(doc)
+    if not isinstance(value, list):
+        raise unknown_json(doc, "JSON that is not an array of Reddit comments")
+    for item in value:
+        yield None, item
+
+
 def _order(value: object) -> float | None:
     try:
         return float(value)  # type: ignore[arg-type]
@@ -353,17 +376,18 @@ def _order(value: object) -> float | None:
         return None
 
 
-def _read_submissions(doc: Document, links: set[str], groups: Grouper) -> int:
+def _read_submissions(doc: Document, links: set[str], groups: Grouper,
+                      into: Document | None = None) -> int:
     found = 0
-    for number, line in doc.lines():
-        if not line.strip():
-            continue
-        rec = json_line(doc, number, line)
+    for _, rec in json_records(doc, doc.lines(), note_on=into):
         if isinstance(rec, dict) and _is_submission(rec):
             pid = str(rec.get("id") or _strip_prefix(rec.get("name")))
             if pid in links:
                 found += 1
                 groups.put_side(pid, {k: rec[k] for k in _KEEP_POST if k in rec})
+    if into is not None:  # a truncated submissions dump is said on the comments' threads
+        for note in doc.notes:
+            into.note(f"{doc.source}: {note}")
     return found
 
 
@@ -384,6 +408,8 @@ def sniff_ndjson(head: bytes) -> str | None:
     ``num_comments``)."""
     if has_keys(head, "link_id", "parent_id") or (has_keys(head, "subreddit")
                                                   and has_keys(head, "body")):
+        if head[:1] == b"[":
+            return "a JSON array of Reddit comments (link_id/parent_id)"
         return ("JSON objects with Reddit link_id/parent_id (Pushshift/Arctic-Shift comment "
                 "dump)")
     if has_keys(head, "subreddit", "selftext") or has_keys(head, "subreddit", "num_comments"):

@@ -10,10 +10,12 @@ ask its sniffer, so importing this one must stay cheap.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +54,48 @@ def json_line(doc: Document, number: int, line: bytes) -> Any:
     except orjson.JSONDecodeError as exc:
         raise InputError(doc.source, f"line {number}, column {exc.colno}: invalid JSON "
                                      f"({exc.msg})") from None
+
+
+#: Bad lines named one by one in the warning of :func:`json_records` (then "and N more").
+_NAMED_BAD_LINES = 5
+
+
+def json_records(doc: Document, lines: Iterable[tuple[int, bytes]],
+                 note_on: Document | None = None) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of every NDJSON line that parses; blank lines are passed
+    over.  A line that is not valid JSON (an invalid UTF-8 byte, a lone surrogate, a
+    10,000-digit number, a line cut by a truncated download) is skipped: one bad record
+    must not lose a whole dump.  The skipped lines are named, with their numbers and
+    reasons, in one warning on the document (:meth:`Document.note`; ``note_on``: the
+    document to warn on, when ``doc`` is a file beside it).  When more lines are bad than
+    good (none parses, or a pretty-printed JSON document), the first error is raised
+    (:class:`InputError`: not NDJSON)."""
+    import orjson
+
+    bad: list[tuple[int, int, str]] = []
+    good = 0
+    for number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line.rstrip(b"\r\n"))
+        except orjson.JSONDecodeError as exc:
+            bad.append((number, exc.colno, exc.msg))
+            continue
+        good += 1
+        yield number, value
+    if not bad:
+        return
+    if len(bad) > good:  # mostly not JSON lines: not NDJSON at all (or another form)
+        number, column, reason = bad[0]
+        raise InputError(doc.source, f"line {number}, column {column}: invalid JSON "
+                                     f"({reason})")
+    named = ", ".join(f"line {n} (column {c}: {reason})"
+                      for n, c, reason in bad[:_NAMED_BAD_LINES])
+    more = f" and {len(bad) - _NAMED_BAD_LINES} more" if len(bad) > _NAMED_BAD_LINES else ""
+    where = "" if note_on is None or note_on is doc else f"{doc.source}: "
+    (note_on or doc).note(f"{where}{len(bad)} line(s) not valid JSON, skipped (the other "
+                          f"{good} read): {named}{more}")
 
 
 def unknown_json(doc: Document, what: str) -> InputError:
@@ -157,9 +201,10 @@ def _compact(record: dict[str, Any]) -> bytes:
 class Grouper:
     """Group records (JSON-serialisable dicts) by a key in bounded memory.
 
-    Records are buffered per key in memory; once more than ``bound`` records are held,
-    all buffered records go to an SQLite table in a temporary folder (deleted on
-    :meth:`close`) and later records follow them there.  :meth:`groups` then yields
+    Records are buffered per key in memory as they are (so a record read from an NDJSON
+    line is parsed once, not serialised and parsed again); once more than ``bound``
+    records are held, all buffered records go, as compact JSON, to an SQLite table in a
+    temporary folder (deleted on :meth:`close`) and later records follow them there.  :meth:`groups` then yields
     ``(key, records)`` one group at a time, groups in order of first appearance, records
     in arrival order.  Memory holds at most ``bound`` records plus one group at a time.
 
@@ -171,7 +216,7 @@ class Grouper:
 
     def __init__(self, bound: int = SPILL_BOUND) -> None:
         self.bound = max(1, bound)
-        self._memory: dict[str, list[bytes]] = {}
+        self._memory: dict[str, list[Any]] = {}
         self._side: dict[str, bytes] = {}
         self._held = 0
         self._first: dict[str, int] = {}
@@ -189,17 +234,17 @@ class Grouper:
         self.close()
 
     def add(self, key: str, record: dict[str, Any]) -> None:
-        """Add one record to group ``key``."""
-        blob = _compact(record)
+        """Add one record to group ``key`` (kept as it is, not copied: the caller
+        leaves it alone afterwards)."""
         if key not in self._first:
             self._first[key] = len(self._first)
         if self._db is not None:
-            self._pending.append((key, blob))
+            self._pending.append((key, _compact(record)))
             if len(self._pending) >= min(_BATCH, self.bound):
                 self._insert(self._pending)
                 self._pending = []
             return
-        self._memory.setdefault(key, []).append(blob)
+        self._memory.setdefault(key, []).append(record)
         self._held += 1
         if self._held > self.bound:
             self._spill()
@@ -219,7 +264,8 @@ class Grouper:
         record with the same key replaces it.  Counts towards the memory bound."""
         blob = _compact(record)
         if self._db is not None:
-            self._db.execute("INSERT OR REPLACE INTO s VALUES (?, ?)", (key, blob))
+            with self._disk():
+                self._db.execute("INSERT OR REPLACE INTO s VALUES (?, ?)", (key, blob))
             return
         if key not in self._side:
             self._held += 1
@@ -232,7 +278,8 @@ class Grouper:
         import orjson
 
         if self._db is not None:
-            row = self._db.execute("SELECT v FROM s WHERE k = ?", (key,)).fetchone()
+            with self._disk():
+                row = self._db.execute("SELECT v FROM s WHERE k = ?", (key,)).fetchone()
             return orjson.loads(row[0]) if row else None
         blob = self._side.get(key)
         return orjson.loads(blob) if blob is not None else None
@@ -240,16 +287,19 @@ class Grouper:
     def _spill(self) -> None:
         import sqlite3
 
-        self._folder = tempfile.TemporaryDirectory(prefix="discourse-spill-")
-        path = os.path.join(self._folder.name, "groups.sqlite")
-        self._db = sqlite3.connect(path)
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE r (k TEXT, seq INTEGER, v BLOB)")
-        self._db.execute("CREATE TABLE s (k TEXT PRIMARY KEY, v BLOB)")
-        self._db.executemany("INSERT OR REPLACE INTO s VALUES (?, ?)", list(self._side.items()))
+        with self._disk():
+            self._folder = tempfile.TemporaryDirectory(prefix="discourse-spill-")
+            path = os.path.join(self._folder.name, "groups.sqlite")
+            self._db = sqlite3.connect(path)
+            self._db.execute("PRAGMA journal_mode=OFF")
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.execute("CREATE TABLE r (k TEXT, seq INTEGER, v BLOB)")
+            self._db.execute("CREATE TABLE s (k TEXT PRIMARY KEY, v BLOB)")
+            self._db.executemany("INSERT OR REPLACE INTO s VALUES (?, ?)",
+                                 list(self._side.items()))
         self._side.clear()
-        rows = [(key, blob) for key, blobs in self._memory.items() for blob in blobs]
+        rows = [(key, _compact(record)) for key, records in self._memory.items()
+                for record in records]
         self._memory.clear()
         self._held = 0
         self._insert(rows)
@@ -259,8 +309,9 @@ class Grouper:
         assert self._db is not None
         start = self._seq
         self._seq += len(rows)
-        self._db.executemany("INSERT INTO r VALUES (?, ?, ?)",
-                             [(k, start + i, v) for i, (k, v) in enumerate(rows)])
+        with self._disk():
+            self._db.executemany("INSERT INTO r VALUES (?, ?, ?)",
+                                 [(k, start + i, v) for i, (k, v) in enumerate(rows)])
 
     def groups(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         """``(key, records)`` for every group, one at a time (see the class docs)."""
@@ -269,17 +320,45 @@ class Grouper:
         keys = sorted(self._first, key=self._first.__getitem__)
         if self._db is None:
             for key in keys:
-                blobs = self._memory.pop(key, [])
-                yield key, [orjson.loads(b) for b in blobs]
+                yield key, self._memory.pop(key, [])
             return
         if self._pending:
             self._insert(self._pending)
             self._pending = []
-        self._db.commit()
-        self._db.execute("CREATE INDEX rk ON r (k, seq)")
+        with self._disk():
+            self._db.commit()
+            self._db.execute("CREATE INDEX rk ON r (k, seq)")  # needs room too
         for key in keys:
-            rows = self._db.execute("SELECT v FROM r WHERE k = ? ORDER BY seq", (key,))
+            with self._disk():
+                rows = self._db.execute("SELECT v FROM r WHERE k = ? ORDER BY seq",
+                                        (key,)).fetchall()
             yield key, [orjson.loads(v) for (v,) in rows]
+
+    @contextlib.contextmanager
+    def _disk(self) -> Iterator[None]:
+        """Errors of the spill file (a full temporary disk, an unusable ``TMPDIR``) as
+        one-line :class:`InputError`: what happened and what to do (``TMPDIR``), not an
+        internal error.  The document's name is added by the caller
+        (:func:`discourse.read.read_document`)."""
+        import sqlite3
+
+        try:
+            yield
+        except (sqlite3.Error, OSError) as exc:
+            folder = self._folder.name if self._folder is not None else \
+                tempfile.gettempdir()
+            where = os.path.dirname(folder) if self._folder is not None else folder
+            spilled = f"{self._seq:,} records spilled so far; " if self._seq else ""
+            text = str(exc).lower()
+            if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "full" in text:
+                raise InputError(None, f"the temporary disk is full ({where}): grouping this "
+                                       f"dump by thread spills to a file there "
+                                       f"({spilled}about the dump's size is needed); set "
+                                       f"TMPDIR to a folder on a disk with more room") \
+                    from None
+            raise InputError(None, f"cannot use the temporary folder {where} for grouping "
+                                   f"this dump by thread ({exc}); set TMPDIR to a writable "
+                                   f"folder with room") from None
 
     def close(self) -> None:
         """Drop the spill file (safe to call twice)."""

@@ -84,7 +84,8 @@ def hostile_thread(source: str = "hostile/<script>alert(1)<\\script> \"><img src
 
 
 def synthetic_thread(n: int, seed: int = 0, source: str | None = None) -> Thread:
-    """A random reply tree of ``n`` labelled comments (deterministic for a seed)."""
+    """A random reply tree of ``n`` labelled comments (deterministic for a seed), each
+    with probabilities (its label's is its confidence, the other three share the rest)."""
     rng = random.Random(seed)
     people = [f"user{i}" for i in range(max(3, n // 8))] + [None]
     words = ("yes", "no", "wrong", "great", "terrible", "agree", "nonsense", "thanks",
@@ -104,6 +105,10 @@ def synthetic_thread(n: int, seed: int = 0, source: str | None = None) -> Thread
         text=" ".join(rng.choice(words) for _ in range(rng.randint(4, 40))) + ".",
         label=rng.choice(LABELS), confidence=round(rng.uniform(0.4, 1.0), 2),
         reasons=["synthetic"]) for cid, pid, depth in nodes]
+    for comment in comments:  # the label's probability is its confidence; the rest shared
+        rest = round((1 - (comment.confidence or 0.0)) / 3, 4)
+        comment.probabilities = {k: comment.confidence if k == comment.label else rest
+                                 for k in LABELS}
     return Thread(source=source or f"synthetic/synthetic_{n}_{seed}.txt", layout="numbered",
                   title=f"Synthetic thread of {n} comments", article="Synthetic article. " * 20,
                   comments=comments)

@@ -49,14 +49,13 @@ def sniff(head: bytes) -> str | None:
 
 
 #: Comment-system detectors, most specific first; ``generic`` is the fallback.
-DETECTORS: tuple[str, ...] = ("hackernews", "reddit", "discourse_forum", "phpbb", "lobsters",
-                              "blogger", "disqus", "wordpress", "drupal", "generic")
+DETECTORS: tuple[str, ...] = ("mediawiki", "hackernews", "reddit", "discourse_forum", "phpbb",
+                              "twinoid", "forums", "stackoverflow", "twitter", "talkyard",
+                              "livejournal", "lobsters", "blogger", "disqus", "wordpress", "drupal",
+                              "generic")
 
 _CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-#: WHATWG encoding labels that browsers read as another encoding.
-_WHATWG = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-           "us-ascii": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}
 
 
 @cache
@@ -96,16 +95,23 @@ def read(doc: Document) -> Iterator[Thread]:
 
 
 def declared_charset(data: bytes) -> tuple[str | None, str]:
-    """The charset a page declares in its first 4 KB (``<meta charset>`` or
-    ``http-equiv`` Content-Type), mapped as browsers do (ISO-8859-1 -> cp1252), and
-    where it was found."""
+    """The Python codec of the charset a page declares in its first 4 KB (``<meta
+    charset>`` or ``http-equiv`` Content-Type), and where it was found.  Only WHATWG
+    encoding labels count, mapped as browsers do (ISO-8859-1 -> cp1252;
+    :mod:`discourse.read.encodings`): a page naming a Python-only codec (``undefined``,
+    ``unicode_escape``, ``rot13``) gets ``None`` and a ``where`` ending in "ignored"."""
+    from discourse.read.encodings import codec_for_label
+
     m = _CHARSET.search(data[:4096])
     if not m:
         return None, "no declared charset"
     label = m.group(1).decode("ascii", "replace").lower()
     source = "http-equiv" if b"http-equiv" in data[max(0, m.start() - 200):m.end()].lower() \
         else "<meta charset>"
-    return _WHATWG.get(label, label), source
+    codec = codec_for_label(label, in_html=True)
+    if codec is None:
+        return None, f"{source} names {label[:40]!r}, not a WHATWG encoding label; ignored"
+    return codec, source
 
 
 def parse_html(data: bytes | str, source: str | None = None,
@@ -122,6 +128,8 @@ def parse_html(data: bytes | str, source: str | None = None,
     warnings: list[str] = []
     if isinstance(data, bytes):
         declared, where = declared_charset(data)
+        if where.endswith("ignored"):
+            warnings.append(f"declared charset: {where}")
         text, encoding = decode(data, source, declared=declared)
         if explain is not None:
             how = f"declared by {where}" if declared and encoding == _canon(declared) else (
@@ -138,8 +146,15 @@ def parse_html(data: bytes | str, source: str | None = None,
         return Thread(source=source, layout=None, title="", article="", encoding=encoding,
                       format="html", warnings=[f"no HTML content ({exc})"])
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _parser().error_log):
-        warnings.append("the page nests elements deeper than the HTML parser allows (2048); "
-                        "content below that depth is not read")
+        # the parser stopped at its depth limit, losing the text below it and the rest of
+        # the page: read again with the excess nesting (tags only) removed
+        from discourse.read.html.nesting import MAX_DEPTH, flatten
+
+        flat, deepest = flatten(text)
+        root = lxml.html.document_fromstring(flat, parser=_parser())
+        warnings.append(f"the page nests elements {deepest} deep, deeper than the HTML "
+                        f"parser goes (2048): the tags below depth {MAX_DEPTH} were "
+                        f"dropped, their text kept")
     return _thread(root, source, encoding, warnings, explain, with_article)
 
 
@@ -217,7 +232,8 @@ def _thread(root: HtmlElement, source: str | None, encoding: str, warnings: list
         comments=comments, warnings=warnings, encoding=encoding,
         site=(found.site if found and found.site else meta.site),
         url=(found.url if found and found.url else meta.url), published=published,
-        format="html", thread_id=found.thread_id if found else None, missing=missing)
+        format="html", thread_id=found.thread_id if found else None, missing=missing,
+        author=found.author if found else None)
     attach_quotes_and_targets(thread)
     if explain is not None:
         origin = f"{found.layout} markup" if found and found.title else meta.title_source

@@ -51,6 +51,8 @@ class Found:
     thread_id: str | None = None
     url: str | None = None
     published: str | None = None
+    #: The article's author (a forum topic's opener, a question's asker).
+    author: str | None = None
 
 
 # -- XPath helpers ------------------------------------------------------------------------

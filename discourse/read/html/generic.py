@@ -210,7 +210,8 @@ def _parts(el: HtmlElement, members: set[HtmlElement]) -> Parts:
                     permalink = a.get("href")
         if _R["score"].search(names) and score is None:
             score = number(node.get("title") or node.text_content())
-        if _R["body"].search(names) and not _R["furniture"].search(names.replace("comment", "")):
+        if _R["body"].search(names) and not _R["furniture"].search(
+                re.sub(r"comment|reply", "", names)):
             words = len(node.text_content().split())
             if words > body_words:
                 body, body_words = node, words
@@ -220,11 +221,17 @@ def _parts(el: HtmlElement, members: set[HtmlElement]) -> Parts:
                  score=score, permalink=permalink, has_date=has_date or stamp is not None)
 
 
-def _outside(el: HtmlElement) -> bool:
+def _outside(el: HtmlElement, widget_ok: bool = False) -> bool:
+    """True when ``el`` sits in navigation, a sidebar, a footer or a widget.  With
+    ``widget_ok`` an ancestor named only "widget" does not count: comment systems embed
+    whole threads in widget areas (``div.widget.comments-widget``), while a "recent
+    comments" widget is caught by its other names (sidebar, recent, aside)."""
     for anc in el.iterancestors():
         if anc.tag in ("nav", "aside", "footer", "header"):
             return True
-        if _R["outside"].search(f"{anc.get('id', '')} {anc.get('class', '')}"):
+        names = f"{anc.get('id', '')} {anc.get('class', '')}"
+        found = {m.group().lower() for m in _R["outside"].finditer(names)}
+        if found and not (widget_ok and found <= {"widget"}):
             return True
     return False
 
@@ -271,7 +278,10 @@ def _score(group: Group) -> None:
         ev["repeated"] = WEIGHTS["repeated"]
     if sum(1 for m in sample if _in_section(m)) * 2 > len(sample):
         ev["in_comment_section"] = WEIGHTS["in_comment_section"]
-    if sum(1 for m in sample if _outside(m)) * 2 > len(sample):
+    # a thread (bodies with authors or dates) may live in a widget area; a list of short
+    # "X on Post" entries in a widget is not one
+    thread_like = words >= 8 and (authors >= 0.5 or dates >= 0.5)
+    if sum(1 for m in sample if _outside(m, widget_ok=thread_like)) * 2 > len(sample):
         ev["outside_content"] = WEIGHTS["outside_content"]
     if sum(1 for m in sample if any(True for _ in m.iter("h1", "h2"))) * 2 > len(sample):
         ev["titled"] = WEIGHTS["titled"]

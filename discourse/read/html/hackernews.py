@@ -30,6 +30,8 @@ NAME = "hackernews"
 SITE = "news.ycombinator.com"
 SELECTORS = {
     "row": f"//tr[{cls('athing')}][.//td[{cls('ind')}]]",
+    # before 2014: no tr.athing; the comment row holds a spacer cell and td.default
+    "old_row": f"//td[{cls('default')}][.//span[{cls('comhead')}]]/parent::tr",
     # per row, class_index keys: indent cell, author (else comhead's user?id= link), date,
     # body (today's div.commtext, else 2015's span.comment), left out of the body
     "indent": ("ind",),
@@ -53,7 +55,7 @@ _STATUS = {"[deleted]": "deleted", "[flagged]": "removed", "[dead]": "dead"}
 
 def find(root: HtmlElement, explain: list[str] | None = None) -> Found | None:
     """Hacker News comments in ``root``, or None."""
-    rows = _X["row"](root)
+    rows = _X["row"](root) or _X["old_row"](root)
     if not rows:
         return None
     posts: list[Post] = []
@@ -61,7 +63,7 @@ def find(root: HtmlElement, explain: list[str] | None = None) -> Found | None:
     sources = {"indent": 0, "spacer": 0}
     for i, row in enumerate(rows):
         index = class_index(row)
-        depth, how = _depth(index)
+        depth, how = _depth(index, row)
         sources[how] += 1
         pid = row.get("id") if (row.get("id") or "").isdigit() else None
         link = _head_link(index, "item?id=")
@@ -116,10 +118,12 @@ def _head_link(index: dict[str, HtmlElement], prefix: str) -> HtmlElement | None
     return None
 
 
-def _depth(index: dict[str, HtmlElement]) -> tuple[int, str]:
+def _depth(index: dict[str, HtmlElement], row: HtmlElement) -> tuple[int, str]:
     ind = pick(index, *SELECTORS["indent"])
     if ind is not None and (ind.get("indent") or "").strip().isdigit():
         return int(ind.get("indent")), "indent"
+    if ind is None and len(row) and row[0].tag == "td":
+        ind = row[0]  # pre-2014 rows: the first cell holds the spacer image
     img = ind.find(".//img") if ind is not None else None
     width = number(img.get("width")) if img is not None else None
     return (width or 0) // 40, "spacer"

@@ -30,6 +30,9 @@ def read(doc: Document) -> Iterator[Thread]:
     thread = parse_text(text, source=doc.source, encoding=encoding)
     if encoding != "utf-8":
         thread.warnings.insert(0, f"not UTF-8; decoded as {encoding}")
+    if doc.explaining and thread.layout == "headers":
+        doc.explain.append(f"{len(thread.comments)} comments told apart by header lines (a "
+                           f"name and a time); the list blocks below give fewer, or none")
     for block in block_report(text) if doc.explaining else ():
         ev = ", ".join(f"{k} {v:+.1f}" for k, v in block.evidence.items()) or "no evidence"
         verdict = "comments" if block.is_comments else "not comments"

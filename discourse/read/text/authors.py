@@ -123,8 +123,13 @@ def author_and_text(text: str) -> tuple[str, str] | None:
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 
 
+#: An image placeholder before a name ("[x]Mara Quill": w3m writes an avatar without
+#: ``alt`` as its file name).
+_IMAGE = re.compile(r"^\[[\w.-]{1,20}\]\s*(?=\S)")
+
+
 def _clean_name(raw: str) -> str | None:
-    name = _MD_ESCAPE.sub(r"\1", raw).strip(" :-–—·|,")
+    name = _IMAGE.sub("", _MD_ESCAPE.sub(r"\1", raw)).strip(" :-–—·|,")
     words = name.split()
     if not words or len(words) > 5:
         return None

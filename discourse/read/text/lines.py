@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 #: Unicode bullet glyphs that page-to-text renderers use for ``<li>`` items (w3m writes
-#: ``•`` ``□`` ``☆`` ``○`` ``■`` ``★`` by nesting level).
-BULLETS = "•◦▪▫‣⁃●○■□∙·☆★◆◇▸▹►▶"
+#: ``•`` ``□`` ``☆`` ``○`` ``■`` ``★`` ``◎`` ``●`` ``△`` by nesting level, then again).
+BULLETS = "•◦▪▫‣⁃●○■□∙·☆★◆◇▸▹►▶◎△"
 #: ASCII glyphs that converters use for ``<li>`` items: lynx ``*`` ``+`` ``o`` ``#`` ``@`` by
 #: level, html2text/markdown ``*`` ``-`` ``+``, inscriptis ``*`` ``+`` ``o`` ``-``.  They are
 #: markers of kind ``"ascii"``: a list block may start with them, but inside a comment
@@ -22,6 +22,9 @@ _MARKER = re.compile(rf"(?:(?P<num>\d+)(?P<sep>[.)])(?!\d)|(?P<bullet>[{BULLETS}
 SPACES = " \t\u00a0\u202f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
 _STRIP = SPACES + "\u200b\ufeff"
 _FIRST = frozenset(BULLETS + ASCII_BULLETS)
+#: Placeholders w3m writes for spacer images (no ``alt``: the file name): white space.
+_SPACER = re.compile(r"\[(?:s|spacer|pixel|clear|transparent|1x1|dot|blank)\](?=[ \t\u00a0]|$)"
+                     r"|━{3,}(?=[ \t\u00a0]+\S)")  # a wide spacer: a bar, then text
 
 
 @dataclass(slots=True)
@@ -38,6 +41,8 @@ class Line:
     #: else the glyph itself.
     cls: str | None = None
     after_marker: str = ""  # content after the marker
+    #: The line opened with a spacer image's placeholder (w3m's "[s]"), read as spaces.
+    spacer: bool = False
 
     @property
     def blank(self) -> bool:
@@ -58,10 +63,15 @@ def split_lines(text: str) -> list[Line]:
             append(Line(number, 0, ""))
             continue
         body = raw.lstrip(SPACES)  # the same as matching ``[SPACES]*``
+        spacer = body[:1] in "[━" and (found := _SPACER.match(body)) is not None
+        if spacer:
+            # w3m shows a spacer image ("s.gif", Hacker News's indentation) as "[s]", or
+            # as a bar when it is wide
+            body = body[found.end():].lstrip(SPACES)  # type: ignore[union-attr]
         lead = len(raw) - len(body)
         indent = lead + (TAB_WIDTH - 1) * raw.count("\t", 0, lead) if lead else 0
         content = body.strip(_STRIP)
-        line = Line(number, indent, content)
+        line = Line(number, indent, content, spacer=spacer)
         if content and (content[0] in _FIRST or content[0].isdecimal()):  # ``\d`` is Nd
             _set_marker(line, content)
         append(line)

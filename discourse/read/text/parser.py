@@ -74,6 +74,29 @@ def parse_with_trace(
         ln.number for i, ln in enumerate(lines[article_end:], start=article_end)
         if not ln.blank and i not in covered
     ]
+    found = _by_headers(lines, first + 1, tops)
+    if found is not None:
+        # No list gives the comments (or clearly fewer than the headers do): the
+        # comment section is told apart by header lines (w3m dumps of HN, Reddit, …).
+        start = _heading_start(lines, first + 1, found.start)
+        while start > first + 1 and (not lines[start - 1].content or _chrome_line(
+                lines[start - 1])):
+            start -= 1
+        article_lines = lines[first + 1 : start]
+        places = [p for p in places if p.place not in ("article",)]
+        places += [Placement(ln.number, "article") for ln in article_lines if not ln.blank]
+        post = found.article
+        if post is not None:  # a forum thread: the first post is the article
+            numbers = set(post.text_lines) - {post.line}
+            article_lines = [ln for ln in lines if ln.number in numbers]
+            places += [Placement(n, "article") for n in sorted(numbers)]
+            found.noise.append(post.line)  # its header line ("tilly" / "Oct '22")
+        noise_numbers = [ln.number for ln in lines[start:found.start]
+                         if not ln.blank] + found.noise
+        tops = found.tops
+        warnings = [w for w in warnings if "list has some marks" not in w]
+        warnings.append(f"line {lines[found.start].number}: comments told apart by their "
+                        f"header lines (name and time), not by list markers")
     comments = _to_comments(tops, places)
     if not comments:
         count = _count_heading(lines, first + 1)
@@ -94,8 +117,67 @@ def parse_with_trace(
         warnings=warnings,
         encoding=encoding,
     )
+    if found is not None and found.article is not None:
+        thread.author = found.article.author
     attach_quotes_and_targets(thread)
     return thread, places
+
+
+def _by_headers(lines: list[Line], begin: int, tops: list[RawComment]):
+    """The header-line comments (:mod:`discourse.read.text.headers`) when they beat the
+    list markers: the list items start inside the header comments (their texts hold the
+    headers), or the headers give more comments and the lists fewer than 60 % as many,
+    or mostly comments without an author."""
+    from discourse.read.text.headers import header_comments, header_of
+
+    # list comments; with an author; with a header in their text; opening with a header
+    listed = named = bearing = marked = 0
+    todo = list(tops)
+    while todo:
+        node = todo.pop()
+        todo.extend(node.children)
+        if node.inline or COMMENTS_HEADING.match(node.text) or _COUNT_TAB.match(node.text):
+            continue  # a "2 comments" tab, not a comment
+        listed += 1
+        named += bool(node.author)
+        bearing += any(header_of(x) is not None for x in node.text.split("\n")[:3])
+        first = lines[node.line - 1] if 0 < node.line <= len(lines) else None
+        marked += first is not None and header_of(first.after_marker or first.content) \
+            is not None
+    # Scanning every line for headers costs a fifth of a parse: only where the lists
+    # leave room for them (no comments, comments without authors, headers in or on
+    # their items, Hacker News's or Reddit's header links anywhere).
+    if listed and named >= 0.5 * listed and bearing < 0.5 * listed and not marked and not any(
+            "| next" in ln.content or "| link" in ln.content or " children)" in ln.content
+            for ln in lines):
+        return None
+    found = header_comments(lines, begin)
+    if found is None:
+        return None
+    if found.hn or (bearing >= 0.5 * listed and found.count >= 0.5 * listed):
+        return found  # the list items cut between a header and its text (HN's vote arrow)
+    if found.count < listed or (found.count == listed and named == listed):
+        return None
+    if listed < 0.6 * found.count or named < 0.5 * listed:
+        return found  # the lists give clearly fewer comments, or lists without authors
+    return None
+
+
+_COUNT_TAB = re.compile(r"^\d[\d,.]*\s+comments?$", re.IGNORECASE)
+
+
+def _is_header(content: str, any_header: bool = False) -> bool:
+    """A comment's header line with links ("alice 1 year ago | next [–]"), not
+    navigation (``any_header``: with links or not)."""
+    from discourse.read.text.headers import header_of
+
+    return (any_header or "|" in content) and header_of(content) is not None
+
+
+def _chrome_line(line: Line) -> bool:
+    from discourse.read.text.headers import _chrome
+
+    return _chrome(line) or bool(COMMENTS_HEADING.search(line.content))
 
 
 def _heading_start(lines: list[Line], begin: int, end: int) -> int:
@@ -179,13 +261,16 @@ def _site_chrome(lines: list[Line], first: int) -> tuple[list[int], int]:
         while end < n and lines[end].content:
             end += 1
         para = range(k, end)
-        if not any(_NAV.search(lines[j].content) for j in para):
+        if not any(_NAV.search(lines[j].content) and not _is_header(lines[j].content)
+                   for j in para):
             break
         nxt = end
         while nxt < n and not lines[nxt].content:
             nxt += 1
         if nxt >= n:  # nothing after it: keep the first line as the title
             break
+        if _is_header(lines[nxt].content, any_header=True):
+            break  # a comment's header is no headline: this paragraph holds the title
         chrome.extend(para)
         k = nxt
     return chrome, k
@@ -215,6 +300,8 @@ def _count_heading(lines: list[Line], begin: int) -> tuple[int, Line] | None:
 
 def _layout(tops: list[RawComment]) -> str:
     top_kind = tops[0].kind
+    if top_kind == "header":
+        return "headers"  # told apart by header lines, not list markers
     if top_kind != "num":
         return "bullets"
     nested = [ch.kind for t in tops for ch in t.children if not ch.inline]

@@ -152,7 +152,10 @@ def _authored_item(lines: list[Line], k: int) -> bool:
         return False
     if author_of(text) is not None or author_and_text(text) is not None:
         return True
-    return name_line(text) is not None and _has_body(lines, k, len(lines))
+    # a bare name counts only for an item standing alone: an item of a tight list
+    # ("2. Reform state bitter" / "3. Bitter ancient") is the list's
+    return (name_line(text) is not None and _has_body(lines, k, len(lines))
+            and not _tight_sibling(lines, k, 0, len(lines)))
 
 
 def _resumes(lines: list[Line], j: int, column: int) -> int | None:
@@ -352,7 +355,100 @@ def _openers(lines: list[Line], block: Block) -> tuple[set[int], dict[int, str]]
             if j < end and lines[j].marker is not None:
                 openers.discard(j)
     openers.update(authors)
+    block.authors = authors
+    openers -= _lists_in_comments(lines, block, openers)
     return openers, authors
+
+
+def _lists_in_comments(lines: list[Line], block: Block, openers: set[int]) -> set[int]:
+    """Items that open paragraphs like replies but are a list written inside a comment,
+    where the layout says so (comment bodies indented under their markers, as the seeds
+    and w3m write them):
+
+    * the comment's text goes on after them in their own column ("Pros:", two items,
+      "Cons:", another item) — a reply's text would be indented under its marker;
+    * they follow a paragraph of the comment ending with a colon ("My points:");
+    * their numbering starts again under the same comment (items 1, 2, 3, then the first
+      reply numbered 1).
+
+    Authored items ("NAME says:") are never taken for a list."""
+    if not _bodies_indented(lines, block, openers):
+        return set()
+    lists: set[int] = set()
+    run: list[int] = []
+    state = {"colon": False}
+    numbered: dict[int, list[int]] = {}  # column -> numbered items since a shallower one
+
+    def close(is_list: bool = False) -> None:
+        if run and (is_list or state["colon"]):
+            lists.update(run)
+        run.clear()
+        state["colon"] = False
+
+    previous: Line | None = None
+    for k in range(block.start, block.end):
+        line = lines[k]
+        if not line.content:
+            continue
+        if k not in openers:
+            if run and line.indent <= lines[run[0]].indent and line.indent >= \
+                    lines[run[0]].indent - 1:
+                close(is_list=True)  # the comment's text goes on in the items' column
+            elif run and line.indent < lines[run[0]].indent:
+                close()
+            previous = line
+            continue
+        column = line.indent
+        for deeper in [c for c in numbered if c > column]:
+            del numbered[deeper]
+        authored = k in block.authors
+        if line.marker == "num" and column > block.column:
+            seen = numbered.setdefault(column, [])
+            if seen and line.number_value == 1 and not any(j in block.authors for j in seen):
+                lists.update(seen)  # numbering starts again: the earlier items were a list
+                seen.clear()
+            seen.append(k)
+        if authored or column <= block.column:
+            close()
+        elif run and (column != lines[run[0]].indent or line.cls != lines[run[0]].cls or (
+                line.marker == "num" and line.number_value == 1)):
+            close()  # another column or class, or numbering from 1 again: not one list
+        if not authored and column > block.column:
+            if not run:
+                state["colon"] = _colon_before(previous, line)
+            run.append(k)
+        previous = line
+    close()
+    return lists
+
+
+def _colon_before(previous: Line | None, item: Line) -> bool:
+    """Whether ``previous`` is a paragraph line of a comment (or the first line of the
+    comment, on its marker line), in or left of the item's column, ending with a colon
+    (and not an author line such as "NAME says:")."""
+    if previous is None or previous.indent > item.indent:
+        return False
+    text = previous.content if previous.marker is None else previous.after_marker
+    if previous.marker is not None and previous.indent >= item.indent:
+        return False  # an item of the same list, not the comment's own paragraph
+    return text.endswith(":") and author_of(text) is None
+
+
+def _bodies_indented(lines: list[Line], block: Block, openers: set[int]) -> bool:
+    """Whether the block's comments have their text indented under their markers (the
+    seeds, w3m, lynx) rather than at the markers' column or left of it (html2text)."""
+    deeper = level = 0
+    for k in openers:
+        j = k + 1
+        while j < block.end and not lines[j].content:
+            j += 1
+        if j >= block.end or lines[j].marker is not None:
+            continue
+        if lines[j].indent > lines[k].indent:
+            deeper += 1
+        else:
+            level += 1
+    return deeper >= 3 * level
 
 
 def _tight_sibling(lines: list[Line], k: int, start: int, end: int) -> bool:
@@ -382,7 +478,7 @@ def _has_body(lines: list[Line], k: int, end: int) -> bool:
 
 
 #: w3m's bullets by nesting level (``w3m -dump``: disc, square, star, circle, …).
-W3M_LEVELS = "•□☆○■★"
+W3M_LEVELS = "•□☆○■★◎●△"
 
 
 def level_glyphs(lines: list[Line]) -> None:
@@ -426,6 +522,7 @@ def reindent_bodies(lines: list[Line]) -> None:
     place (contents are untouched)."""
     n = len(lines)
     found: list[int] = []
+    indented = 0  # items whose text is indented under their marker (the seeds, w3m)
     heading_before = False
     for k, line in enumerate(lines):
         if line.marker is None:
@@ -433,6 +530,9 @@ def reindent_bodies(lines: list[Line]) -> None:
                     len(line.content) <= 80 and COMMENTS_HEADING.match(line.content):
                 heading_before = True
             continue
+        nxt = _next_content(lines, k)
+        if nxt is not None and nxt.marker is None and nxt.indent > line.indent:
+            indented += 1
         if ((line.indent > 0 or heading_before) and k + 2 < n
                 and (k == 0 or not lines[k - 1].content) and not lines[k + 1].content
                 and name_line(line.after_marker) is not None):
@@ -441,8 +541,9 @@ def reindent_bodies(lines: list[Line]) -> None:
                 j += 1
             if j < n and lines[j].marker is None and lines[j].indent <= line.indent:
                 found.append(k)
-    if not found or (len(found) < 2 and not heading_before):
-        return
+    if not found or (len(found) < 2 and not heading_before) or indented >= len(found):
+        return  # the layout indents bodies: a line at column 0 after the last item is
+        # the page's (a footer), not a body html2text wrote there
     for k in found:
         column = lines[k].indent + 2
         blanks = 0
@@ -462,6 +563,13 @@ def reindent_bodies(lines: list[Line]) -> None:
                 break
             if line.indent < column:
                 line.indent = column
+
+
+def _next_content(lines: list[Line], index: int) -> Line | None:
+    for j in range(index + 1, len(lines)):
+        if lines[j].content:
+            return lines[j]
+    return None
 
 
 def _previous_content(lines: list[Line], index: int) -> Line | None:
