@@ -27,8 +27,9 @@ class Comment:
 
     ``id`` is a dotted path of 1-based child positions in document order (``"5"``,
     ``"5.1"``, ``"5.1.2"``), stable for a given document, whatever the reader.
-    ``target_id`` is the *discourse target*: the earlier comment a top-level (flat) reply
-    names ("@alice", "alice:") or quotes, while ``parent_id`` stays the structural parent.
+    ``target_id`` is the *discourse target*: the earlier comment a flat reply (a top-level
+    comment, or one of the flat comments under a post, as on Stack Exchange or GitHub) names
+    ("@alice", "alice:") or quotes, while ``parent_id`` stays the structural parent.
     """
 
     id: str
@@ -66,8 +67,19 @@ class Comment:
 
     @property
     def answers_id(self) -> str | None:
-        """The id of the comment this one answers (None: it answers the article)."""
-        return self.parent_id if self.parent_id is not None else self.target_id
+        """The id of the comment this one answers (None: it answers the article): its
+        discourse target when a reader found one, else its structural parent."""
+        return self.target_id if self.target_id is not None else self.parent_id
+
+    def __repr__(self) -> str:
+        """Short: id, author, label and the start of the text (the full text is
+        ``comment.text``)."""
+        bits = [f"id={self.id!r}", f"author={self.author!r}"]
+        if self.status:
+            bits.append(f"status={self.status!r}")
+        if self.label:
+            bits.append(f"label={self.label!r}")
+        return f"Comment({', '.join(bits)}, text={_clip(self.text, 60)!r})"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain fields (lists copied); faster than ``dataclasses.asdict``'s deep copy."""
@@ -97,7 +109,9 @@ class Thread:
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     #: The publication: ``og:site_name`` or the page's domain ("example.com"), the
-    #: subreddit ("reddit.com/r/nfl"), the forum; for plain text set from the folder.
+    #: subreddit ("reddit.com/r/nfl"), the forum, the host a page was fetched from, a
+    #: ``sources.csv`` beside the file, the page's own address in plain text
+    #: (:mod:`discourse.read.provenance`); None when none says (reports use the folder).
     site: str | None = None
     #: Canonical URL of the article or post.
     url: str | None = None
@@ -148,6 +162,42 @@ class Thread:
                 seen.setdefault(c.author, None)
         return list(seen)
 
+    # -- display (notebooks, the REPL) -------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: title, reader, site, comments (the whole thread is
+        :meth:`to_dict`; a notebook shows :meth:`_repr_html_`)."""
+        tops = sum(1 for c in self.comments if c.parent_id is None)
+        where = ", ".join(x for x in (self.format, self.site) if x)
+        return (f"<Thread {_clip(self.title, 60)!r} ({where}): {len(self.comments)} comments, "
+                f"{tops} top-level; source={self.source!r}>")
+
+    def _repr_html_(self, limit: int = 200) -> str:
+        """The thread as a notebook shows it: title, site, the start of the article and
+        the reply tree (author, label, the start of each comment), the first ``limit``
+        comments."""
+        from html import escape
+
+        labelled = any(c.label for c in self.comments)
+        head = [f"<b>{escape(self.title or '(no title)')}</b>",
+                escape(" · ".join(x for x in (self.site, self.format, self.published,
+                                               self.source) if x))]
+        rows = []
+        for c in self.comments[:limit]:
+            label = (f" <span style='color:#555'>[{escape(c.label)}"
+                     + (f" {c.confidence:.2f}" if c.confidence is not None else "")
+                     + "]</span>") if labelled and c.label else ""
+            status = f" <i>({escape(c.status)})</i>" if c.status else ""
+            rows.append(f"<div style='margin-left:{min(c.depth, 30) * 1.2:.1f}em'>"
+                        f"<code>{escape(c.id)}</code> <b>{escape(c.author or '—')}</b>"
+                        f"{label}{status}: {escape(_clip(c.text, 140))}</div>")
+        more = len(self.comments) - limit
+        if more > 0:
+            rows.append(f"<div><i>… {more} more comments</i></div>")
+        return (f"<div class='discourse-thread'><div>{head[0]}</div>"
+                f"<div style='color:#555'>{head[1]}</div>"
+                f"<p>{escape(_clip(self.article, 300))}</p>"
+                f"<div>{len(self.comments)} comments</div>{''.join(rows)}</div>")
+
     # -- conversion --------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: thread fields with ``comments`` as a list of dicts."""
@@ -175,6 +225,12 @@ class Thread:
         rows = [head | c.to_dict() for c in self.comments]
         columns = list(THREAD_COLUMNS) + [f.name for f in fields(Comment)]
         return pd.DataFrame(rows, columns=columns)
+
+
+def _clip(text: str | None, size: int) -> str:
+    """``text`` on one line, cut to ``size`` characters with an ellipsis."""
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= size else flat[: size - 1] + "…"
 
 
 _COMMENT_FIELDS = tuple(f.name for f in fields(Comment))

@@ -5,6 +5,7 @@ gap of the reliability bins, and malformed metadata falls back to the identity."
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,6 @@ from discourse.classify.calibration import (
     reliability,
 )
 from discourse.classify.decide import condition_on_evidence, decide, evidence_mask
-from discourse.classify.linear import LinearModel
 from discourse.labels import LABELS
 
 AGREE, REBUT = LABELS.index("agreement"), LABELS.index("rebuttal")
@@ -81,13 +81,25 @@ def test_malformed_metadata_is_the_identity(meta):
 
 
 def test_bundled_model_is_calibrated_and_round_trips(tmp_path):
-    model = LinearModel.load()
+    """The shipped ensemble carries the mixture calibration fitted on the dev split and its
+    decision offsets; saving and loading it keeps both and the probabilities exactly."""
+    from discourse.classify import load_model
+    from discourse.classify.ensemble import Ensemble
+    from discourse.classify.pairs import prepare_pairs
+
+    model = load_model(None)
     assert model.calibration.temperature != 1.0
-    assert model.calibration.bias[AGREE] == pytest.approx(model.calibration.bias[REBUT])
-    path = model.save(tmp_path / "m.skops")
-    again = LinearModel.load(path)
+    assert model.calibration.fitted_on.get("source") == "dev split"
+    assert model.decision is not None and len(model.decision) == len(LABELS)
+    path = model.save(tmp_path / "m.json", ["m-stance.npz", "m-linear.skops"])
+    again = Ensemble.load(path)
     assert again.calibration.temperature == pytest.approx(model.calibration.temperature)
     assert again.calibration.bias == pytest.approx(model.calibration.bias)
+    assert again.decision == pytest.approx(model.decision)
+    pairs = prepare_pairs(pd.DataFrame({"reply": ["I disagree, that is wrong.", "Exactly!"],
+                                        "parent": ["The sky is green.", "Well said."],
+                                        "article": ["", ""]}))
+    assert np.allclose(again.predict_proba(pairs), model.predict_proba(pairs))
 
 
 def _row(**p: float) -> list[float]:

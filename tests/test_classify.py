@@ -177,32 +177,3 @@ def test_bad_labelled_data_is_one_line_exit_2(tmp_path, capsys, extra, message):
     assert not (tmp_path / "m.skops").exists()
 
 
-def test_evaluate_seeds_only_cross_validates_by_thread(tmp_path, capsys, shared_dir,
-                                                      threads_dir, realpages_if_present):
-    out = tmp_path / "ev"
-    # training sets capped: the protocols, not the scores, are under test here
-    roots = ["--seeds", str(SEEDS), "--threads", str(threads_dir),
-             "--shared", str(shared_dir) if shared_dir is not None else "none"]
-    assert main(["evaluate", "--seeds-only", "--max-train", "500", "-o", str(out), "-q",
-                 *roots]) == 0
-    result = json.loads((out / "evaluation.json").read_text())
-    seeds = [r for r in result["results"] if r["dataset"] == "seeds"]
-    assert {r["model"] for r in seeds} == {"discourse", "majority", "vader", "cues",
-                                           "tfidf-reply"}
-    assert all(r["n"] == 50 and r["labels"] == list(LABELS) for r in seeds)
-    # every labelled real-thread comment is scored once, each source held out as a whole
-    from discourse.lab.datasets.realthreads import load_real_threads, source_of
-
-    real = load_real_threads(threads_dir, realpages_root=realpages_if_present)
-    cv = [r for r in result["results"] if r["protocol"] == "real threads (leave one source out)"]
-    assert {r["model"] for r in cv} == {"discourse", "majority", "vader", "cues", "tfidf-reply"}
-    sources = real["group"].map(source_of).value_counts()
-    for r in cv:
-        assert r["n"] == len(real)
-        assert {g: v["n"] for g, v in r["per_group"].items()} == sources.to_dict()
-    for r in result["results"]:
-        low, high = r["macro_f1_ci"]
-        assert low <= r["macro_f1"] <= high, r
-    html = (out / "evaluation.html").read_text()
-    assert "Accuracy per held-out part" in html and "news_ko_entertainment" in html
-    assert "95% interval" in html

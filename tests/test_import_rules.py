@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "discourse"
 #: Pipeline order: a module may import its own stage and earlier ones.
 STAGES = ("read", "classify", "analyze", "report", "write")
-SHARED = ("model", "labels", "sentiment", "errors", "signals", "atomic")
+SHARED = ("model", "labels", "sentiment", "errors", "signals", "atomic", "cells")
 
 
 def _module(path: Path) -> str:

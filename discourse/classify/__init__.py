@@ -22,24 +22,44 @@ __all__ = ["MODELS", "Prediction", "Scored", "annotate", "load_model", "predict_
            "thread_pairs"]
 
 #: Names accepted by ``--model`` besides a file path.
-MODELS = ("fast", "accurate")
+MODELS = ("fast", "accurate", "llm")
+
+
+#: The shipped default model: a sidecar naming its two members (``fast-stance.npz``,
+#: ``fast-linear.skops``) with their SHA-256, weights, calibration and decision offsets.
+DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "fast.json"
 
 
 def load_model(spec: str | Path | None = None):
-    """The model named by ``spec``: ``None`` or ``"fast"`` — the bundled linear model;
-    ``"accurate"`` — the linear model averaged with the bundled transformer pair model
-    (needs the ``accurate`` extra: onnxruntime and tokenizers); a ``.json`` path — a
-    transformer sidecar (ensemble with the bundled linear model); any other path — a
-    linear model file.  Raises :class:`~discourse.errors.ModelError` (one line)."""
+    """The model named by ``spec``:
+
+    * ``None``, ``"fast"`` or ``"accurate"`` — the shipped default: a multilingual stance
+      model (sentence embeddings, :mod:`discourse.classify.stance`) with the linear model
+      (:mod:`discourse.classify.linear`), calibrated on held-out sources
+      (``docs/model-card.md``).  ``accurate`` named a slower transformer ensemble until
+      0.2; it scored below this default on the grown labelled set and was retired, and the
+      name now loads the default;
+    * an :class:`~discourse.classify.llm.LLMConfig` — your own OpenAI-compatible language
+      model server (needs the ``llm`` extra);
+    * a path: an ensemble sidecar (``.json``, as written by ``discourse train``), a stance
+      model (``.npz``) or a linear model (any other file).
+
+    Raises :class:`~discourse.errors.ModelError` (one line naming the file)."""
+    from discourse.classify.llm import is_llm_spec, load_llm
+
+    if is_llm_spec(spec):
+        return load_llm(spec)
+    from discourse.classify.ensemble import Ensemble
+
+    if spec is None or str(spec) in ("fast", "accurate"):
+        return Ensemble.load(DEFAULT_MODEL, name="fast")
+    path = Path(spec)
+    if path.suffix.lower() == ".json":
+        return Ensemble.load(path)
+    if path.suffix.lower() == ".npz":
+        from discourse.classify.stance import StanceModel
+
+        return StanceModel.load(path)
     from discourse.classify.linear import LinearModel
 
-    if spec is None or str(spec) == "fast":
-        return LinearModel.load()
-    if str(spec) == "accurate" or Path(spec).suffix.lower() == ".json":
-        from discourse.classify.ensemble import Ensemble
-        from discourse.classify.transformer import PairModel
-
-        pair = PairModel.load(None if str(spec) == "accurate" else spec)
-        weight = float(pair.meta["ensemble_weight"])
-        return Ensemble([(LinearModel.load(), weight), (pair, 1.0 - weight)], name="accurate")
-    return LinearModel.load(spec)
+    return LinearModel.load(path)

@@ -145,6 +145,44 @@ class Calibration:
         return cls(float(np.exp(found.x)), bias, fitted_on)
 
 
+    @classmethod
+    def fit_bias(cls, proba: np.ndarray, labels: Sequence[str],
+                 **fitted_on: Any) -> Calibration:
+        """The bias (4, centred) and temperature jointly minimising the negative
+        log-likelihood of ``labels`` under ``softmax((log(proba) + b) / T)`` on held-out
+        raw probabilities ``proba`` (n × 4): temperature scaling with a per-label offset
+        (Guo et al. 2017's vector scaling with one temperature), fitted by L-BFGS.  The
+        offsets absorb both the training's balanced class weights and the held-out label
+        mix, so the calibrated probabilities average to the held-out shares (what the
+        label-mix estimates rely on).  A label absent from ``labels`` keeps the mean
+        offset.  Raises ``ValueError`` on shape mismatch."""
+        from scipy.optimize import minimize
+
+        proba = np.asarray(proba, dtype=float)
+        y = np.array([LABELS.index(lab) for lab in labels], dtype=int)
+        if proba.shape != (len(y), len(LABELS)):
+            raise ValueError(f"proba has shape {proba.shape}, expected ({len(y)}, {len(LABELS)})")
+        fitted_on.setdefault("rows", len(y))
+        if not len(y):
+            return cls(1.0, (0.0,) * len(LABELS), fitted_on)
+        logp = np.log(np.clip(proba, _EPS, 1.0))
+        rows = np.arange(len(y))
+        present = np.bincount(y, minlength=len(LABELS)) > 0
+
+        def nll(theta: np.ndarray) -> float:
+            b, log_t = np.where(present, theta[:-1], 0.0), theta[-1]
+            z = (logp + b) / np.exp(log_t)
+            z = z - z.max(axis=1, keepdims=True)
+            return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, y]))
+
+        bounds = [(-10.0, 10.0)] * len(LABELS) + [(np.log(MIN_T), np.log(MAX_T))]
+        found = minimize(nll, np.zeros(len(LABELS) + 1), method="L-BFGS-B", bounds=bounds)
+        b = np.where(present, found.x[:-1], 0.0)
+        b = np.where(present, b, b[present].mean() if present.any() else 0.0)
+        b = b - b.mean()
+        return cls(float(np.exp(found.x[-1])), tuple(float(x) for x in b), fitted_on)
+
+
 def reliability(confidence: Sequence[float], correct: Sequence[bool],
                 bins: int = 10) -> list[dict[str, float]]:
     """Per non-empty bin of ``bins`` equal-width confidence bins: its range, rows, mean

@@ -9,15 +9,16 @@ project's datasets (``discourse.lab.datasets``).  Pairs without threads go throu
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from discourse.classify.pairs import PAIR_COLUMNS, last_rows, pair_thread
+from discourse.classify.pairs import PAIR_COLUMNS, last_rows, pair_thread, threads_pairs
 from discourse.errors import DataError
 from discourse.labels import LABELS
+from discourse.model import Thread
 
 #: Columns of every labelled pairs frame.
 LABELLED_COLUMNS: tuple[str, ...] = (*PAIR_COLUMNS, "label", "dataset", "split", "group")
@@ -115,6 +116,9 @@ def _read_table(path: Path) -> pd.DataFrame:
         if base in (".jsonl", ".ndjson"):
             return pd.read_json(path, lines=True, dtype=False)
         if base in (".parquet", ".pq"):
+            from discourse.install import require
+
+            require("pyarrow", "parquet", f"{path}: reading Parquet", DataError)
             return pd.read_parquet(path)
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -123,6 +127,12 @@ def _read_table(path: Path) -> pd.DataFrame:
         f"{path}: unsupported file type {path.suffix!r} "
         "(use .csv, .tsv, .jsonl, .ndjson or .parquet)"
     )
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A user's CSV/TSV/JSONL/Parquet table (chosen by suffix; CSV and TSV as strings, in
+    the first of :data:`TABLE_ENCODINGS` that decodes it).  Raises :class:`DataError`."""
+    return _read_table(Path(path))
 
 
 #: Encodings tried in turn for CSV/TSV files: UTF-8 (BOM allowed), then the usual
@@ -141,7 +151,9 @@ def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
             continue
         if encoding != "utf-8-sig":
             warnings.warn(f"{path}: not UTF-8; decoded as {encoding}", stacklevel=4)
-        return frame
+        from discourse.cells import restore_cells
+
+        return restore_cells(frame)  # discourse's CSV neutralises formulas ('=…)
     raise UnicodeDecodeError("latin-1", b"", 0, 0, "cannot decode")  # pragma: no cover
 
 
@@ -160,6 +172,84 @@ def _counts(values: pd.Series, limit: int = 8) -> str:
     if len(counts) > limit:
         shown.append(f"... {len(counts) - limit} more")
     return ", ".join(shown)
+
+
+def checked_labels(raw: pd.Series, mapping: Mapping[str, str] | None, where: str) -> pd.Series:
+    """Labels of a user's file, lower-cased, through ``mapping`` when given; "" stays ""
+    (not labelled).  Raises :class:`DataError` (one line naming ``where``) for any other
+    value outside :data:`LABELS` or the mapping."""
+    raw = _label_strings(raw)
+    given = raw != ""
+    if mapping is not None:
+        mapping = {str(k).strip(): str(v).strip().lower() for k, v in mapping.items()}
+        labels = raw.map(mapping)
+    else:
+        labels = raw.str.lower().where(raw.str.lower().isin(LABELS))
+    bad = given & labels.isna()
+    if bad.any():
+        allowed = "the mapping" if mapping is not None else \
+            f"{', '.join(LABELS)} (or empty: not labelled)"
+        raise DataError(f"{where}: {int(bad.sum())} rows have labels outside {allowed}: "
+                        f"{_counts(raw[bad])}")
+    return labels.fillna("").astype(str)
+
+
+def labelled_from_threads(threads: Sequence[Thread], dataset: str,
+                          mapping: Mapping[str, str] | None = None,
+                          where: str = "") -> pd.DataFrame:
+    """A labelled pairs frame of ``threads`` whose comments carry their labels
+    (``Comment.label``: a user's corrected ``classify`` output read back): the rows of the
+    one pairs path (:func:`~discourse.classify.pairs.threads_pairs`) of every comment that
+    has a label and text of its own; comments without a label (placeholders, comments the
+    user left empty) and placeholders are context, not training rows.  Labels go through
+    ``mapping`` when given, else must be among :data:`LABELS` (any case); group =
+    thread_id (the thread's id or source), split "all".  Raises :class:`DataError` naming
+    ``where`` for another label."""
+    from discourse.classify.base import is_placeholder
+
+    threads = list(threads)
+    frame = threads_pairs(threads) if threads else pd.DataFrame(columns=list(PAIR_COLUMNS))
+    comments = [c for t in threads for c in t.comments]
+    raw = pd.Series(["" if c.label is None else str(c.label) for c in comments],
+                    index=frame.index, dtype=object)
+    labels = checked_labels(raw, mapping, where or dataset)
+    keep = (labels != "").to_numpy() & np.array([not is_placeholder(c) for c in comments],
+                                                 dtype=bool)
+    frame = frame[keep].reset_index(drop=True)
+    frame["label"] = labels[keep].to_numpy()
+    frame["dataset"], frame["split"] = dataset, "all"
+    frame["group"] = frame["thread_id"].astype(str)
+    return frame[list(LABELLED_COLUMNS)]
+
+
+def labelled_from_pairs(frame: pd.DataFrame, dataset: str,
+                        mapping: Mapping[str, str] | None = None,
+                        where: str = "") -> pd.DataFrame:
+    """A labelled pairs frame from a table that already holds every
+    :data:`~discourse.classify.pairs.PAIR_COLUMNS` column — rows the one pairs path made
+    and discourse wrote out with their labels (``discourse import-labels``) — with the
+    columns' types restored; rows without a label are dropped; group = the ``group``
+    column, else thread_id."""
+    missing = [c for c in (*PAIR_COLUMNS, "label") if c not in frame.columns]
+    if missing:
+        raise DataError(f"{where or dataset}: missing column {', '.join(map(repr, missing))}")
+    labels = checked_labels(frame["label"], mapping, where or dataset)
+    keep = (labels != "") & (clean_text(frame["reply"].astype(object)) != "")
+    out = frame[keep].copy()
+    for column in ("parent", "reply", "article", "role", "thread_id", "comment_id"):
+        out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
+    out["depth"] = pd.to_numeric(out["depth"], errors="coerce").fillna(0).astype("int64")
+    out["author_posts"] = pd.to_numeric(out["author_posts"], errors="coerce").fillna(0) \
+        .astype("int64")
+    for column in ("inline", "is_article_author", "returns"):
+        out[column] = [str(v).strip().lower() in ("true", "1", "yes") if isinstance(v, str)
+                       else bool(v) and v == v for v in out[column]]
+    out["label"] = labels[keep].to_numpy()
+    out["dataset"] = dataset
+    out["split"] = out["split"].astype(str) if "split" in out.columns else "all"
+    out["group"] = out["group"].astype(str) if "group" in out.columns \
+        else out["thread_id"].astype(str)
+    return out.reset_index(drop=True)[list(LABELLED_COLUMNS)]
 
 
 def load_pairs_file(

@@ -24,7 +24,7 @@ from discourse.labels import LABELS
 
 #: Version of the saved-model layout; a file with another version is refused.
 MODEL_FORMAT = 1
-DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default.skops"
+DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "fast-linear.skops"
 #: Training sets at least this large are fitted by SGD instead of lbfgs.
 SGD_FROM_ROWS = 5000
 _REPLY_HASH, _OPENING_HASH, _PARENT_HASH = 2**17, 2**13, 2**15

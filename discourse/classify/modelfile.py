@@ -9,8 +9,14 @@ calls its type on the loaded array).  So a discourse model file is accepted only
 
 1. the file and its archive stay within :data:`MAX_FILE_BYTES`, :data:`MAX_MEMBERS` and
    :data:`MAX_UNPACKED_BYTES` as *declared in the zip directory*, checked before anything
-   is decompressed (``zipfile`` never inflates a member past its declared size);
-2. every ``(loader, type)`` pair in its schema is on the exact allow-list
+   is decompressed;
+2. every member inflates to exactly its declared size, counted while it is inflated in
+   steps of at most :data:`CHUNK` bytes (:func:`read_members`): a member that "lies about
+   its size" (a few KB declared, gigabytes in its deflate stream) is refused after at most
+   its declared size plus one step, never inflated whole — ``zipfile`` itself inflates up
+   to 2 GiB in one step before cutting to the declared size, and skops reads members with
+   it, so skops is given a copy of the archive holding only the checked bytes;
+3. every ``(loader, type)`` pair in its schema is on the exact allow-list
    ``models/allowed_types.json``, which is generated from the shipped models
    (``python -m discourse.lab allowlist``) and checked by a test that fails when a model gains a type.
 
@@ -20,6 +26,7 @@ file and the problem; nothing from the file is executed before the checks pass.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
@@ -40,6 +47,9 @@ MAX_MEMBERS = 4096
 MAX_SCHEMA_BYTES = 16 * 2**20
 #: Deepest nesting of the schema tree walked.
 MAX_SCHEMA_DEPTH = 200
+#: Largest step of inflation (bytes out of one ``decompress`` call) while members are
+#: counted.
+CHUNK = 1 << 16
 
 
 def check_archive(path: Path) -> zipfile.ZipFile:
@@ -68,18 +78,91 @@ def check_archive(path: Path) -> zipfile.ZipFile:
     return archive
 
 
-def read_schema(path: Path, archive: zipfile.ZipFile) -> dict[str, Any]:
-    """The parsed ``schema.json`` of a skops archive (size-checked)."""
-    try:
-        info = archive.getinfo("schema.json")
-    except KeyError:
-        raise ModelError(f"{path}: not a discourse model file (no schema.json)") from None
-    if info.file_size > MAX_SCHEMA_BYTES:
-        raise ModelError(f"{path}: schema.json is {info.file_size / 2**20:.0f} MiB, larger "
+def read_members(path: Path, archive: zipfile.ZipFile) -> dict[str, bytes]:
+    """Every member's bytes, each counted while it is inflated (steps of :data:`CHUNK`)
+    and refused as soon as it exceeds its declared size, then checked against its
+    declared size and CRC.  Only stored and deflated members (what skops writes), not
+    encrypted, each name once.  Raises :class:`ModelError` (one line) otherwise."""
+    import copy
+    import zlib
+
+    members: dict[str, bytes] = {}
+    total = 0
+    for info in archive.infolist():
+        name = info.filename
+        if name in members:
+            raise ModelError(f"{path}: archive member {name} appears twice; refused")
+        if info.flag_bits & 0x1:
+            raise ModelError(f"{path}: archive member {name} is encrypted; refused")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ModelError(f"{path}: archive member {name} uses compression method "
+                             f"{info.compress_type}, not one skops writes; refused")
+        raw = copy.copy(info)  # the member's bytes as stored (compressed), read as they are
+        raw.compress_type, raw.file_size, raw.CRC = zipfile.ZIP_STORED, info.compress_size, None
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS) \
+            if info.compress_type == zipfile.ZIP_DEFLATED else None
+        out = bytearray()
+        try:
+            with archive.open(raw) as stored:
+                pending = b""
+                while True:
+                    if not pending:
+                        pending = stored.read(CHUNK)
+                        if not pending:
+                            break
+                    if inflate is None:
+                        piece, pending = pending, b""
+                    else:
+                        piece = inflate.decompress(pending, CHUNK)
+                        pending = inflate.unconsumed_tail
+                    out += piece
+                    if len(out) > info.file_size:
+                        raise ModelError(
+                            f"{path}: archive member {name} holds more than the "
+                            f"{info.file_size} bytes its header declares (inflation stopped "
+                            f"at {len(out)}); refused")
+                    if inflate is not None and inflate.eof:
+                        if pending or inflate.unused_data or stored.read(1):
+                            raise ModelError(f"{path}: archive member {name} has data after "
+                                             f"its end; refused")
+                        break
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+            raise ModelError(f"{path}: not a discourse model file (corrupt archive member "
+                             f"{name})") from None
+        if inflate is not None and not inflate.eof or len(out) != info.file_size \
+                or zlib.crc32(out) != info.CRC:
+            raise ModelError(f"{path}: not a discourse model file (archive member {name} "
+                             f"is cut short or corrupt)")
+        total += len(out)
+        if total > MAX_UNPACKED_BYTES:  # pragma: no cover - the declared sizes were checked
+            raise ModelError(f"{path}: archive unpacks to more than "
+                             f"{MAX_UNPACKED_BYTES // 2**20} MiB; refused")
+        members[name] = bytes(out)
+    return members
+
+
+def read_schema(path: Path, archive: zipfile.ZipFile | dict[str, bytes]) -> dict[str, Any]:
+    """The parsed ``schema.json`` of a skops archive (size-checked), from the archive or
+    from the members :func:`read_members` checked."""
+    members = archive if isinstance(archive, dict) else None
+    if members is None:
+        try:
+            info = archive.getinfo("schema.json")  # type: ignore[union-attr]
+        except KeyError:
+            raise ModelError(f"{path}: not a discourse model file (no schema.json)") from None
+        if info.file_size > MAX_SCHEMA_BYTES:
+            raise ModelError(f"{path}: schema.json is {info.file_size / 2**20:.0f} MiB, "
+                             f"larger than the {MAX_SCHEMA_BYTES // 2**20} MiB allowed")
+        members = read_members(path, archive)  # type: ignore[arg-type]
+    data = members.get("schema.json")
+    if data is None:
+        raise ModelError(f"{path}: not a discourse model file (no schema.json)")
+    if len(data) > MAX_SCHEMA_BYTES:
+        raise ModelError(f"{path}: schema.json is {len(data) / 2**20:.0f} MiB, larger "
                          f"than the {MAX_SCHEMA_BYTES // 2**20} MiB allowed")
     try:
-        schema = json.loads(archive.read(info))
-    except (ValueError, zipfile.BadZipFile, OSError, EOFError, RecursionError):
+        schema = json.loads(data)
+    except (ValueError, RecursionError):
         raise ModelError(f"{path}: not a discourse model file (unreadable schema)") from None
     if not isinstance(schema, dict):
         raise ModelError(f"{path}: not a discourse model file (schema is not an object)")
@@ -121,7 +204,7 @@ def model_types(path: str | os.PathLike[str]) -> set[str]:
     """The ``"Loader:module.name"`` pairs in a skops model file (size checks applied)."""
     path = Path(path)
     with check_archive(path) as archive:
-        return schema_types(read_schema(path, archive), path)
+        return schema_types(read_schema(path, read_members(path, archive)), path)
 
 
 def load_skops(path: str | os.PathLike[str]) -> Any:
@@ -136,15 +219,22 @@ def load_skops(path: str | os.PathLike[str]) -> Any:
     if not path.exists():
         raise ModelError(f"{path}: model file not found")
     with check_archive(path) as archive:
-        types = schema_types(read_schema(path, archive), path)
+        members = read_members(path, archive)
+    types = schema_types(read_schema(path, members), path)
     refused = sorted(types - allowed_types())
     if refused:
         more = f" and {len(refused) - 3} more" if len(refused) > 3 else ""
         raise ModelError(f"{path}: model contains types discourse does not load: "
                          f"{', '.join(refused[:3])}{more}; refused")
     trusted = sorted({t.split(":", 1)[1] for t in types})
+    # skops gets the checked bytes only (a copy of the archive, stored uncompressed)
+    checked = io.BytesIO()
+    with zipfile.ZipFile(checked, "w", zipfile.ZIP_STORED) as copy:
+        for name, data in members.items():
+            copy.writestr(name, data)
+    checked.seek(0)
     try:
-        return sio.load(path, trusted=trusted)
+        return sio.load(checked, trusted=trusted)
     except Exception as exc:  # skops raises many kinds for corrupt files
         raise ModelError(f"{path}: not a discourse model file ({type(exc).__name__})") from None
 

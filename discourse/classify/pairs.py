@@ -22,6 +22,9 @@ A *pairs frame* has one row per comment, in comment order, with the columns of
 ``role``
     The commenter's platform role (``Comment.role``: moderator, admin, staff, maintainer)
     or "".
+``returns``
+    The commenter wrote what their target answers (A → B → A: answering a reply to
+    oneself, the back-and-forth of a debate); False when authors are unknown.
 ``thread_id``, ``comment_id``
     The thread's and the comment's ids (``Thread.thread_id`` or ``source``; ``platform_id``
     or the tree id), for joining labels.
@@ -41,8 +44,8 @@ from discourse.model import Comment, Thread
 
 #: Columns of every pairs frame, in order.
 PAIR_COLUMNS: tuple[str, ...] = ("parent", "reply", "article", "depth", "inline",
-                                 "is_article_author", "author_posts", "role", "thread_id",
-                                 "comment_id")
+                                 "is_article_author", "author_posts", "role", "returns",
+                                 "thread_id", "comment_id")
 TEXT_COLUMNS = ("parent", "reply", "article")
 
 
@@ -70,6 +73,11 @@ def threads_pairs(threads: Iterable[Thread]) -> pd.DataFrame:
                 bool(thread.author) and c.author == thread.author)
             columns["author_posts"].append(posts.get(c.author or "", 0))
             columns["role"].append(c.role or "")
+            target = index.get(c.answers_id) if c.answers_id else None
+            above = (index.get(target.answers_id) if target.answers_id else None) \
+                if target is not None else None
+            columns["returns"].append(bool(c.author) and above is not None
+                                      and above.author == c.author)
             columns["thread_id"].append(tid)
             columns["comment_id"].append(c.platform_id or c.id)
     data = {name: pd.Series(values, dtype=object) if name in TEXT_COLUMNS else values
@@ -131,7 +139,8 @@ def prepare_pairs(frame: pd.DataFrame) -> pd.DataFrame:
         if column not in frame.columns:
             raise DataError(f"pairs need a {column!r} column")
     defaults = {"article": "", "depth": 0, "inline": False, "is_article_author": False,
-                "author_posts": 0, "role": "", "thread_id": "", "comment_id": ""}
+                "author_posts": 0, "role": "", "returns": False, "thread_id": "",
+                "comment_id": ""}
     frame = frame.copy()
     for column, value in defaults.items():
         if column not in frame.columns:

@@ -1,17 +1,29 @@
-"""Per-class scores and compact result tables (the evaluation page draws them:
-:mod:`discourse.report.evaluation`).
+"""Per-class scores, compact result tables and the scoring of a model on labelled pairs
+(the evaluation page draws them: :mod:`discourse.report.evaluation`).
 
 Scores are always computed over an explicit label list (report per dataset and per class,
 never a single pooled number).
+
+This is the runtime part of ``discourse evaluate``: :func:`evaluate_labelled` scores a model
+on a user's labelled pairs (a pairs file, a corrected ``classify`` table, imported
+annotations) — per class, macro-F1 with its interval, confusion, and calibration over the
+four labels — in an installed package.  The research protocols (baselines, public data,
+cross-validation) are in ``discourse.lab.evaluate``, which uses these functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+from discourse.classify.decide import condition_on_evidence, decide, evidence_mask
+from discourse.labels import LABELS
 
 _METRIC_KEYS = ("labels", "n", "accuracy", "balanced_accuracy", "macro_f1", "macro_f1_ci",
                 "per_class", "confusion", "pred_outside_labels", "ece", "pairs_per_second")
@@ -163,3 +175,137 @@ def format_table(results: list[dict[str, Any]]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+# -- scoring a model ---------------------------------------------------------------------
+
+#: The name of our model's rows in an evaluation.
+OURS = "discourse"
+
+
+@dataclass
+class Evaluation:
+    """All results of one ``discourse evaluate`` run (:meth:`add` one per model, dataset and
+    protocol; :meth:`to_json` is what ``evaluation.json`` holds)."""
+
+    results: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, protocol: str, dataset: str, model: str, y_true, y_pred,
+            labels: list[str], train_rows: int) -> dict[str, Any]:
+        result = score(list(y_true), list(y_pred), labels)
+        result.update(protocol=protocol, dataset=dataset, model=model, train_rows=train_rows)
+        self.results.append(result)
+        return result
+
+    def table(self) -> str:
+        rows = [{"protocol": r["protocol"], "dataset": r["dataset"], "model": r["model"], **r}
+                for r in self.results]
+        return format_table(rows)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"results": self.results, "notes": self.notes, "seconds": round(self.seconds, 1)}
+
+
+def conditioned(model, test: pd.DataFrame) -> pd.DataFrame:
+    """``model``'s probabilities for ``test`` conditioned on the evidence rule (what a
+    thread's comments would get; not for a model whose ``evidence_rule`` is False, as in
+    :func:`discourse.classify.base.decided`), rows × :data:`LABELS`."""
+    proba = np.asarray(model.predict_proba(test), dtype=float)
+    if getattr(model, "evidence_rule", True):
+        replies = test["reply"].astype(str).tolist()
+        inline = test["inline"].fillna(False).astype(bool).to_numpy() \
+            if "inline" in test.columns else None
+        proba = condition_on_evidence(proba, evidence_mask(replies, inline))
+    return pd.DataFrame(proba, index=test.index, columns=list(LABELS))
+
+
+def decisions(proba: pd.DataFrame, labels: Sequence[str], test: pd.DataFrame,
+              evidence: bool = True, offsets: Sequence[float] | None = None) -> list[str]:
+    """Our decisions over ``labels``: over all four, off-topic and moderation only with
+    evidence (``decide``) or, for a model without the evidence rule (``evidence`` False),
+    the cost-sensitive choice with the model's decision ``offsets``
+    (:func:`discourse.classify.base.choose`); over fewer labels, the most probable."""
+    if not evidence and len(labels) == len(LABELS):
+        from discourse.classify.base import choose
+
+        return choose(proba.to_numpy(), offsets)
+    allowed = None if evidence else np.ones((len(test), len(LABELS)), dtype=bool)
+    return decide(proba.to_numpy(), test["reply"].astype(str).tolist(), tuple(labels),
+                  allowed=allowed)
+
+
+def with_inline_rule(frame: pd.DataFrame, proba: pd.DataFrame, model: Any = None) -> list[str]:
+    """Decisions over the four labels with inline moderator notes labelled moderation by
+    rule (what :func:`discourse.classify.base.predict_thread` does)."""
+    labels = np.array(decisions(proba, list(LABELS), frame,
+                                getattr(model, "evidence_rule", True),
+                                getattr(model, "decision", None)), dtype=object)
+    inline = frame["inline"].fillna(False).astype(bool).to_numpy() \
+        if "inline" in frame.columns else np.zeros(len(frame), dtype=bool)
+    return list(np.where(inline, "moderation", labels))
+
+
+def confidences(proba: pd.DataFrame, pred: Sequence[str]) -> np.ndarray:
+    """The probability of each decided label (what the reports show as confidence)."""
+    columns = [LABELS.index(p) for p in pred]
+    return proba.to_numpy()[np.arange(len(pred)), columns]
+
+
+def add_calibration(result: dict[str, Any], confidence, pred, truth) -> None:
+    """The result's expected calibration error and reliability-diagram bins."""
+    from discourse.classify.calibration import expected_calibration_error, reliability
+
+    correct = np.asarray(pred, dtype=object) == np.asarray(truth, dtype=object)
+    result["ece"] = expected_calibration_error(confidence, correct)
+    result["reliability"] = reliability(confidence, correct)
+
+
+def score_model(ev: Evaluation, protocol: str, dataset: str, model, test: pd.DataFrame,
+                labels: list[str], train_rows: int, inline_rule: bool = False,
+                name: str = OURS, only_seen: bool = False) -> dict[str, Any]:
+    """Score ``model`` deciding among ``labels`` on ``test``, with its throughput and,
+    when it decides among all four labels, its calibration (ECE, reliability bins);
+    ``inline_rule``: inline moderator notes are moderation by rule; ``only_seen``: the
+    scores (macro-F1, confusion) are over the labels that occur in the truth or the
+    predictions, so a label neither the data nor the model has does not count as an F1
+    of 0."""
+    start = time.perf_counter()
+    proba = conditioned(model, test)
+    seconds = time.perf_counter() - start
+    pred = with_inline_rule(test, proba, model) if inline_rule else \
+        decisions(proba, labels, test, getattr(model, "evidence_rule", True),
+                  getattr(model, "decision", None))
+    scored = labels
+    if only_seen:
+        seen = set(test["label"]) | set(pred)
+        scored = [label for label in labels if label in seen]
+    result = ev.add(protocol, dataset, name, test["label"], pred, scored, train_rows)
+    result["pairs_per_second"] = round(len(test) / seconds, 1) if seconds > 0 else None
+    if len(labels) == len(LABELS):
+        add_calibration(result, confidences(proba, pred), pred, test["label"])
+    return result
+
+
+def decision_labels(pairs: pd.DataFrame, all_labels: bool = False) -> list[str]:
+    """The labels a model decides among on a user's labelled ``pairs``: all four with
+    ``all_labels`` (a corrected ``classify`` table: what the model chose among), else the
+    labels the file has (a file of agreement/rebuttal pairs scores the decision between
+    those two), or all four when it has only one."""
+    present = sorted(set(pairs["label"]), key=LABELS.index)
+    return list(LABELS) if all_labels or len(present) < 2 else present
+
+
+def evaluate_labelled(ev: Evaluation, pairs: pd.DataFrame, name: str, model,
+                      all_labels: bool = False,
+                      progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Score ``model`` as it is on a user's labelled ``pairs`` (protocol ``file``, dataset
+    ``name``): per class, macro-F1 and its interval, confusion, and with all four labels
+    the calibration.  ``all_labels``: the model decides among all four labels
+    (:func:`decision_labels`) and is scored over those the file or the model uses.  Needs
+    nothing outside the installed package (no baselines: ``discourse.lab.evaluate`` adds
+    them)."""
+    progress(f"file {name}: {len(pairs)} pairs")
+    return score_model(ev, "file", name, model, pairs, decision_labels(pairs, all_labels), 0,
+                       inline_rule=all_labels, only_seen=all_labels)

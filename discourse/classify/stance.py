@@ -46,7 +46,7 @@ from discourse.labels import LABELS
 FORMAT = "discourse-stance-1"
 BLOCKS = ("reply", "interaction", "parent", "context", "cues")
 CONTEXT_NAMES = ("answers_article", "depth_1", "depth_2plus", "is_article_author",
-                 "moderator_role", "inline", "log_author_posts")
+                 "moderator_role", "inline", "log_author_posts", "returns")
 #: Roles (``Comment.role``) that mark a moderator's voice.
 MODERATOR_ROLES = frozenset({"moderator", "admin", "staff"})
 #: Largest model file accepted.
@@ -59,7 +59,7 @@ def _as_bool(values: Any, n: int) -> np.ndarray:
 
 
 def context_features(pairs: pd.DataFrame) -> np.ndarray:
-    """The :data:`CONTEXT_NAMES` columns of a pairs frame (rows × 7, float32)."""
+    """The :data:`CONTEXT_NAMES` columns of a pairs frame (rows × 8, float32)."""
     n = len(pairs)
     depth = pd.to_numeric(pairs.get("depth", 0), errors="coerce")
     depth = np.nan_to_num(np.asarray(depth, dtype=float) * np.ones(n))
@@ -70,7 +70,8 @@ def context_features(pairs: pd.DataFrame) -> np.ndarray:
     columns = [depth == 0, depth == 1, depth >= 2,
                _as_bool(pairs.get("is_article_author", False), n),
                role.isin(MODERATOR_ROLES).to_numpy(),
-               _as_bool(pairs.get("inline", False), n), np.log1p(np.maximum(posts, 0))]
+               _as_bool(pairs.get("inline", False), n), np.log1p(np.maximum(posts, 0)),
+               _as_bool(pairs.get("returns", False), n)]
     return np.column_stack(columns).astype(np.float32)
 
 
@@ -146,12 +147,14 @@ class StanceModel(ModelMethods):
     def fit(cls, pairs: pd.DataFrame, labels: Any = None, *,
             blocks: tuple[str, ...] = ("reply", "interaction", "context"), c: float = 0.003,
             encoder: Any = None, X: np.ndarray | None = None,
-            meta: dict[str, Any] | None = None) -> StanceModel:
+            meta: dict[str, Any] | None = None,
+            sample_weight: Any = None) -> StanceModel:
         """Fit the head (uncalibrated) on a pairs frame and its labels (the ``label``
         column when None): features standardised, multinomial logistic regression with
         L2 strength ``1/c`` and balanced class weights (every label counts equally, so
         the rare ones are learnt; the calibration's prior correction restores the label
-        mix).  ``X``: precomputed :func:`features` of ``pairs`` (research loops).  Raises
+        mix).  ``X``: precomputed :func:`features` of ``pairs`` (research loops);
+        ``sample_weight``: one weight per row (e.g. public pairs weighted down).  Raises
         :class:`DataError` for unknown labels or fewer than two."""
         from sklearn.linear_model import LogisticRegression
 
@@ -169,7 +172,7 @@ class StanceModel(ModelMethods):
         scale = X.std(axis=0)
         scale[scale < 1e-6] = 1.0
         lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-        lr.fit((X - mean) / scale, y)
+        lr.fit((X - mean) / scale, y, sample_weight=sample_weight)
         coef = np.zeros((len(LABELS), X.shape[1]), dtype=np.float32)
         intercept = np.full(len(LABELS), -30.0)  # a label never trained gets no mass
         for k, label in enumerate(lr.classes_):
@@ -180,6 +183,60 @@ class StanceModel(ModelMethods):
         model.coef, model.intercept, model.mean, model.scale = coef, intercept, mean, scale
         model.meta.setdefault("c", c)
         return model
+
+    def extend(self, pairs: pd.DataFrame, labels: Any = None, *, strength: float = 1.0,
+               X: np.ndarray | None = None) -> StanceModel:
+        """A copy of this model refitted on new labelled pairs with this model as the prior
+        (``discourse train --extend``): multinomial logistic regression on the new rows with
+        the L2 penalty centred on this model's weights instead of on zero (maximum a
+        posteriori with a Gaussian prior at the shipped solution; Chelba & Acero 2006,
+        "Adaptation of maximum entropy capitalization tagger"), so a few hundred corrected
+        labels move the model towards them without forgetting what it learnt from the
+        labelled set it was trained on (whose text is not shipped).  ``strength``
+        multiplies the prior's precision (1: the original regularisation, ``1/c``).  The
+        feature scaling and calibration are kept.  Raises :class:`DataError` for unknown
+        labels or no rows."""
+        from scipy.optimize import minimize
+
+        y = np.asarray(pairs["label"] if labels is None else list(labels), dtype=object)
+        bad = sorted(set(y) - set(LABELS))
+        if bad:
+            raise DataError(f"labels outside {', '.join(LABELS)}: {', '.join(map(str, bad))}")
+        if not len(y):
+            raise DataError("no labelled rows to extend the model with")
+        if X is None:
+            X = features(prepare_pairs(pairs), self.blocks, self.encoder)
+        Z = ((X - self.mean) / self.scale).astype(np.float64)
+        k, d = len(LABELS), Z.shape[1]
+        target = np.array([LABELS.index(v) for v in y])
+        counts = np.bincount(target, minlength=k).astype(float)
+        weight = (len(y) / (k * np.maximum(counts, 1)))[target]  # balanced, as in fit
+        w0 = np.concatenate([self.coef.astype(np.float64).ravel(), self.intercept])
+        lam = strength / float(self.meta.get("c", 0.003))
+        rows = np.arange(len(y))
+
+        def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            coef, bias = theta[: k * d].reshape(k, d), theta[k * d:]
+            z = Z @ coef.T + bias
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            nll = -np.sum(weight * np.log(np.clip(p[rows, target], 1e-300, None)))
+            g = p.copy()
+            g[rows, target] -= 1.0
+            g *= weight[:, None]
+            # the intercepts are held to the prior too: a few rows of one label must not
+            # shift every prediction towards it
+            diff = theta - w0
+            grad = np.concatenate([(g.T @ Z).ravel(), g.sum(axis=0)]) + lam * diff
+            return nll + 0.5 * lam * float(diff @ diff), grad
+
+        found = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+        theta = found.x
+        meta = dict(self.meta) | {"extended_with": int(len(y)),
+                                  "extend_strength": float(strength)}
+        return StanceModel(theta[: k * d].reshape(k, d), theta[k * d:], self.mean, self.scale,
+                           self.blocks, self.calibration, meta, self._encoder)
 
     # -- prediction -----------------------------------------------------------------------
     def logits(self, pairs: pd.DataFrame, X: np.ndarray | None = None) -> np.ndarray:

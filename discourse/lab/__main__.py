@@ -6,6 +6,7 @@
 ``adjudicate`` apply the adjudicator's decisions and write the labels file
 ``check``      check that the readers give the trees packets were labelled on
 ``packets``    write labelling packets for the threads of documents
+``select``     score recipes of the ``fast`` model on the dev split
 ``allowlist``  regenerate the model-file type allow-list from the shipped models
 =============  ==================================================================
 
@@ -83,6 +84,36 @@ def _packets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _select(args: argparse.Namespace) -> int:
+    from discourse.lab import Roots
+    from discourse.lab.select import candidates, grid
+    from discourse.lab.train import encoder, fit_members, member_proba, public_pairs, real_splits
+
+    roots = Roots.find(args.shared, args.threads)
+    splits = real_splits(roots, print)
+    train, dev = splits["train"], splits["dev"]
+    enc = encoder()
+    public = public_pairs(roots)
+    fitted: dict = {}
+
+    def fit_predict(candidate):
+        key = (candidate.blocks, candidate.c, candidate.public_weight)
+        if key not in fitted:
+            stance, linear = fit_members(train, candidate, enc, public)
+            fitted[key] = member_proba(stance, linear, dev)
+            enc.save()
+        return fitted[key]
+
+    blocks = [tuple(b.split("+")) for b in args.blocks]
+    table = grid(fit_predict, dev["label"], candidates(blocks, args.c, args.linear_weight,
+                                                       args.public_weight), print)
+    table = table.sort_values("macro_f1", ascending=False)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.output:
+        table.to_csv(args.output, index=False)
+    return 0
+
+
 def _allowlist(args: argparse.Namespace) -> int:
     from discourse.classify.modelfile import shipped_models
     from discourse.lab.allowlist import write_allow_list
@@ -117,6 +148,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-f", "--format", default=None)
     p.add_argument("--language", default="")
     p.set_defaults(func=_packets)
+    p = sub.add_parser("select", help="score recipes of the fast model on the dev split")
+    p.add_argument("--shared", default=None)
+    p.add_argument("--threads", default=None)
+    p.add_argument("--blocks", nargs="+", default=["reply+interaction+context",
+                                                   "reply+interaction+context+cues",
+                                                   "reply+interaction+parent+context+cues"])
+    p.add_argument("--c", nargs="+", type=float, default=[0.0003, 0.001, 0.003])
+    p.add_argument("--linear-weight", nargs="+", type=float, default=[0.0, 0.2, 0.4, 0.6])
+    p.add_argument("--public-weight", nargs="+", type=float, default=[0.0, 0.1])
+    p.add_argument("-o", "--output", default=None, help="CSV of the table")
+    p.set_defaults(func=_select)
     p = sub.add_parser("allowlist", help="regenerate the model-file allow-list")
     p.set_defaults(func=_allowlist)
     args = parser.parse_args(argv)

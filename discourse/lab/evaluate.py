@@ -1,337 +1,287 @@
-"""Honest evaluation of the reply classifier against baselines, per dataset and per class.
+"""Honest evaluation of the shipped reply classifier against baselines, per class, on data
+it never trained on.
 
-Protocols (all run in one call, every model and baseline on the same split):
+Protocols (``python -m discourse.lab evaluate`` / ``discourse evaluate`` in a clone):
 
-* ``real threads`` — the in-domain labelled set's test split (4 threads never trained on:
-  a Korean news site, Hacker News, the Italian Wikipedia help desk, a Reddit thread),
-  training on the public data (without DEBAGREEMENT test), the seeds and the real threads'
-  train split; four labels, with expected calibration error and the off-topic share on
-  threads whose labels have no off-topic comment.
-* ``real threads (leave one source out)`` — the labelled real threads of each source (a
-  page, dump or dataset file; both splits) held out in turn, training on the public data
-  (without DEBAGREEMENT test), the seeds and the other sources' threads: all labelled
-  comments scored once, with each source's accuracy (``per_group``), so that one unusual
-  source shows as such instead of deciding the number.
-* ``seeds`` — leave-one-thread-out cross-validation on the hand-labelled seeds, training
-  on the public data (without DEBAGREEMENT test), the real threads' train split and the
-  other seed threads; four labels.
-* ``in-dataset`` — each public agreement/rebuttal set's own held-out split
-  (DEBAGREEMENT dev → test; IAC/AWTP/ABCD train+dev → test; RumourEval train+dev → test).
-* ``cross-dataset`` — train on every *other* source (public + seeds), test on this one's
-  test split: the number that predicts performance on a new site.  For the single-class
-  sets (UMOD moderation, YouTube spam off-topic) only the recall of that class means
-  anything, and it is reported as such.
-* ``file`` — a user's labelled pair file: the given model as is, and the baselines by
-  5-fold cross-validation grouped by parent.
+* ``real threads (test split)`` — the labelled real threads of the test **sources** (whole
+  sites held out: :data:`discourse.lab.labelset.TEST_SITES`); the shipped model as it is
+  (trained on the train and dev sources), its two members alone, and the baselines trained
+  on the train and dev sources.  Four labels: per class, macro-F1 with its bootstrap
+  interval, agreement-vs-rebuttal macro-F1, expected calibration error, and the **share
+  error**: for each thread with at least :data:`SHARE_MIN` labelled comments, the largest
+  difference over the four labels between the thread's true label share and the share the
+  report shows (the mean of calibrated probabilities, :mod:`discourse.analyze.shares`),
+  averaged over threads — in percentage points.
+* ``real threads (sources held out)`` — every labelled comment scored once by a model that
+  never saw its site: :data:`FOLDS` folds grouped by site (scikit-learn ``GroupKFold``);
+  in each, the shipped recipe is run in full on the other sites (members fitted on an
+  inner train part, mixture calibration and decision offsets fitted on an inner dev part
+  of other sites, members refitted on both), so the calibration is nested too.
+* ``public test splits`` — the shipped model as is on the public sets' test splits it
+  never saw (DEBAGREEMENT, IAC/AWTP/ABCD and RumourEval agreement-vs-rebuttal: decided
+  between those two; UMOD: moderation recall, all four labels), baselines trained on each
+  set's own training split (an in-dataset reference the shipped model does not get).
+* ``seeds`` — the five hand-labelled seed documents, never trained on.
+* throughput: comments per second of the shipped model on the test split with the runtime
+  encoder (not the research cache).
 
-On agreement-vs-rebuttal test sets our four-label model's decision is restricted to those
-two labels (argmax over them); baselines are trained on the rows with those labels.  Every
-macro-F1 comes with a 95% bootstrap interval over the test rows
-(:func:`discourse.classify.scoring.macro_f1_interval`).
+Every macro-F1 comes with a 95 % bootstrap interval over rows
+(:func:`discourse.classify.scoring.macro_f1_interval`); rows of one thread are not
+independent, so the per-thread and per-source figures are the ones to read for spread.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from discourse.classify.decide import condition_on_evidence, decide, evidence_mask
-from discourse.classify.features import cached_sentiment
-from discourse.classify.linear import LinearModel
-from discourse.classify.scoring import format_table, score
+from discourse.classify.base import choose
+from discourse.classify.scoring import (
+    OURS,
+    Evaluation,
+    add_calibration,
+    decision_labels,
+    evaluate_labelled,
+    score_model,
+)
 from discourse.errors import DataError
 from discourse.lab.baselines import BASELINES
-from discourse.labels import LABELS
+from discourse.labels import LABELS, STANCES
 
-OURS = "discourse"
-#: The ``accurate`` ensemble's rows: the protocol's freshly trained linear model averaged
-#: with the shipped transformer, on test sets the transformer never saw.
-ACCURATE = "discourse-accurate"
-STANCE = ["agreement", "rebuttal"]
-
-
-@dataclass
-class Evaluation:
-    """All results of one ``discourse evaluate`` run."""
-
-    results: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def add(self, protocol: str, dataset: str, model: str, y_true, y_pred,
-            labels: list[str], train_rows: int) -> dict[str, Any]:
-        result = score(list(y_true), list(y_pred), labels)
-        result.update(protocol=protocol, dataset=dataset, model=model, train_rows=train_rows)
-        self.results.append(result)
-        return result
-
-    def table(self) -> str:
-        rows = [{"protocol": r["protocol"], "dataset": r["dataset"], "model": r["model"], **r}
-                for r in self.results]
-        return format_table(rows)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"results": self.results, "notes": self.notes, "seconds": round(self.seconds, 1)}
+REAL_TEST = "real threads (test split)"
+HELD_OUT = "real threads (sources held out)"
+PUBLIC_TEST = "public test splits"
+SEEDS = "seeds"
+#: Folds of the sources-held-out protocol.
+FOLDS = 5
+#: Fewest labelled comments of a thread whose share error is counted.
+SHARE_MIN = 10
+#: Most test rows scored per public set (a seeded sample; the note says when it applies).
+PUBLIC_CAP = 4000
+#: Names of the shipped model's members alone.
+MEMBER_NAMES = ("discourse: stance member", "discourse: linear member")
 
 
-def _with_synthetic(train: pd.DataFrame) -> pd.DataFrame:
-    """The bundled model's recipe: add synthetic off-topic pairs drawn from ``train``."""
-    from discourse.lab.train import synthetic_off_topic
-
-    return pd.concat([train, synthetic_off_topic(train)], ignore_index=True)
-
-
-def _fit(augmented: pd.DataFrame) -> LinearModel:
-    """Ours, trained by the bundled model's recipe on ``augmented`` (a training set with
-    its synthetic pairs, :func:`_with_synthetic`; the baselines train on the same rows)."""
-    from discourse.classify.fit import fit_calibrated
-
-    return fit_calibrated(augmented)
-
-
-def _pair_model():
-    """The shipped transformer pair model, or None (not installed, or unusable)."""
-    from discourse.errors import ModelError
-
-    if "pair" not in _PAIR:
-        try:
-            from discourse.classify.transformer import PairModel
-
-            _PAIR["pair"] = PairModel.load()
-        except (ImportError, ModelError):
-            _PAIR["pair"] = None
-    return _PAIR["pair"]
+def share_error(truth: pd.Series, proba: np.ndarray, groups: pd.Series,
+                minimum: int = SHARE_MIN) -> dict[str, Any]:
+    """Mean over threads (``groups``) with at least ``minimum`` rows of the worst-label
+    absolute difference between the true label share and the mean probability (``proba``,
+    rows × 4) — and the same for counted argmax labels: ``{"threads", "pcc", "counted"}``,
+    errors in percentage points (``None`` without such a thread)."""
+    truth = np.asarray(truth, dtype=object)
+    groups = np.asarray(groups, dtype=object)
+    onehot = (truth[:, None] == np.array(LABELS, dtype=object)[None, :]).astype(float)
+    argmax = np.zeros_like(onehot)
+    argmax[np.arange(len(proba)), np.asarray(proba).argmax(1)] = 1.0
+    pcc, counted = [], []
+    for g in dict.fromkeys(groups):
+        rows = groups == g
+        if rows.sum() < minimum:
+            continue
+        true_share = onehot[rows].mean(0)
+        pcc.append(np.abs(np.asarray(proba)[rows].mean(0) - true_share).max())
+        counted.append(np.abs(argmax[rows].mean(0) - true_share).max())
+    if not pcc:
+        return {"threads": 0, "pcc": None, "counted": None}
+    return {"threads": len(pcc), "pcc": round(100 * float(np.mean(pcc)), 1),
+            "counted": round(100 * float(np.mean(counted)), 1)}
 
 
-_PAIR: dict[str, Any] = {}
+def stance_f1(truth: pd.Series, proba: np.ndarray) -> float | None:
+    """Agreement-vs-rebuttal macro-F1: the rows truly labelled one of the two stances,
+    decided between those two by probability."""
+    from discourse.classify.scoring import score
+
+    truth = np.asarray(truth, dtype=object)
+    rows = np.isin(truth, STANCES)
+    if not rows.any():
+        return None
+    columns = [LABELS.index(s) for s in STANCES]
+    pred = np.array(STANCES, dtype=object)[np.asarray(proba)[rows][:, columns].argmax(1)]
+    return round(score(list(truth[rows]), list(pred), list(STANCES))["macro_f1"], 4)
 
 
-def _add_accurate(ev: Evaluation, protocol: str, dataset: str, model: LinearModel,
-                  test: pd.DataFrame, labels: list[str], train_rows: int) -> None:
-    """The ensemble's row, when the transformer is installed and never trained on
-    ``dataset`` (its metadata lists the datasets it saw)."""
-    pair = _pair_model()
-    if pair is None:
-        return
-    if protocol == "cross-dataset" and dataset in pair.meta.get("data", {}):
-        ev.notes.append(f"{ACCURATE} not scored cross-dataset on {dataset}: its transformer "
-                        f"was trained on that dataset's training split")
-        return
-    from discourse.classify.ensemble import Ensemble
-
-    weight = float(pair.meta["ensemble_weight"])
-    ensemble = Ensemble([(model, weight), (pair, 1.0 - weight)], name="accurate")
-    _add_ours(ev, protocol, dataset, ensemble, test, labels, train_rows, name=ACCURATE)
-
-
-def _add_ours(ev: Evaluation, protocol: str, dataset: str, model,
-              test: pd.DataFrame, labels: list[str], train_rows: int,
-              inline_rule: bool = False, name: str = OURS) -> dict[str, Any]:
-    """Score ``model`` on ``test`` over ``labels`` with its throughput and, when all four
-    labels are scored, its calibration (ECE, reliability bins)."""
-    start = time.perf_counter()
-    proba = conditioned(model, test)
-    seconds = time.perf_counter() - start
-    pred = _inline_rule(test, proba) if inline_rule else _restricted(proba, labels, test)
-    result = ev.add(protocol, dataset, name, test["label"], pred, labels, train_rows)
-    result["pairs_per_second"] = round(len(test) / seconds, 1) if seconds > 0 else None
-    if len(labels) == len(LABELS):
-        _add_calibration(result, _confidence(proba, pred), pred, test["label"])
+def add_scores(ev: Evaluation, protocol: str, dataset: str, model: str, test: pd.DataFrame,
+               proba: np.ndarray | None, pred: list[str], train_rows: int,
+               labels: list[str] | None = None) -> dict[str, Any]:
+    """One result row: per class and macro-F1 over ``labels`` (all four by default), and
+    with probabilities the agreement-vs-rebuttal F1, calibration and share error."""
+    labels = list(LABELS) if labels is None else labels
+    result = ev.add(protocol, dataset, model, test["label"], pred, labels, train_rows)
+    if proba is not None:
+        result["stance_f1"] = stance_f1(test["label"], proba)
+        if len(labels) == len(LABELS):
+            confidence = np.asarray(proba)[np.arange(len(pred)),
+                                           [LABELS.index(p) for p in pred]]
+            add_calibration(result, confidence, pred, test["label"])
+            if "group" in test.columns:
+                result["share_error"] = share_error(test["label"], proba, test["group"])
     return result
 
 
-def _add_calibration(result: dict[str, Any], confidence, pred, truth) -> None:
-    """The result's expected calibration error and reliability-diagram bins."""
-    from discourse.classify.calibration import expected_calibration_error, reliability
-
-    correct = np.asarray(pred, dtype=object) == np.asarray(truth, dtype=object)
-    result["ece"] = expected_calibration_error(confidence, correct)
-    result["reliability"] = reliability(confidence, correct)
+def restricted(proba: np.ndarray, labels: list[str]) -> list[str]:
+    """The most probable of ``labels`` per row (the decision on a two-label test set)."""
+    columns = [LABELS.index(label) for label in labels]
+    return list(np.array(labels, dtype=object)[np.asarray(proba)[:, columns].argmax(1)])
 
 
-def _confidence(proba: pd.DataFrame, pred: list[str]) -> np.ndarray:
-    """The probability of each decided label (what the reports show as confidence)."""
-    values = proba.to_numpy()
-    return values[np.arange(len(pred)), [LABELS.index(p) for p in pred]]
-
-
-def conditioned(model, test: pd.DataFrame) -> pd.DataFrame:
-    """``model``'s probabilities for ``test`` conditioned on the evidence rule (what a
-    thread's comments would get), rows × :data:`LABELS`."""
-    replies = test["reply"].astype(str).tolist()
-    inline = test["inline"].fillna(False).astype(bool).to_numpy() \
-        if "inline" in test.columns else None
-    proba = condition_on_evidence(model.predict_proba(test), evidence_mask(replies, inline))
-    return pd.DataFrame(proba, index=test.index, columns=list(LABELS))
-
-
-def _restricted(proba: pd.DataFrame, labels: list[str], test: pd.DataFrame) -> list[str]:
-    """Our decisions over ``labels`` (off-topic only with evidence: ``decide``)."""
-    return decide(proba.to_numpy(), test["reply"].astype(str).tolist(), tuple(labels))
-
-
-def _run_all(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
-             test: pd.DataFrame, labels: list[str], baselines: Iterable[str],
-             progress: Callable[[str], None]) -> LinearModel:
-    """Fit ours and every baseline on ``train``, score them on ``test`` over ``labels``;
-    returns ours."""
-    progress(f"{protocol} / {dataset}: training on {len(train)} pairs")
-    augmented = _with_synthetic(train)
-    model = _fit(augmented)
-    _add_ours(ev, protocol, dataset, model, test, labels, len(train))
-    if dataset in ("real_threads", "debagreement"):
-        _add_accurate(ev, protocol, dataset, model, test, labels, len(train))
-    train = augmented
-    base_train = train[train["label"].isin(labels)] if len(labels) < len(LABELS) else train
-    for name in baselines:
+def _baselines(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,
+               test: pd.DataFrame, names: list[str], labels: list[str] | None = None) -> None:
+    for name in names:
         baseline = BASELINES[name]()
-        baseline.fit(base_train)
-        ev.add(protocol, dataset, name, test["label"], baseline.predict(test), labels,
-               len(base_train))
+        rows = train if labels is None else train[train["label"].isin(labels)]
+        baseline.fit(rows)
+        add_scores(ev, protocol, dataset, name, test, None, list(baseline.predict(test)),
+                   len(rows), labels)
+
+
+def shipped_model(encoder: Any = None):
+    """The shipped default model; with ``encoder``, its stance member encodes through it
+    (the research cache: same vectors, computed once)."""
+    from discourse.classify import load_model
+
+    model = load_model(None)
+    if encoder is not None:
+        for member in model.members:
+            if hasattr(member, "_encoder"):
+                member._encoder = encoder
     return model
 
 
-def evaluate_public(ev: Evaluation, public: dict[str, pd.DataFrame], seeds: pd.DataFrame,
-                    baselines: list[str], progress: Callable[[str], None],
-                    max_train: int | None = None,
-                    real: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> None:
-    """Real threads, seeds CV, in-dataset and cross-dataset protocols (``real``: the
-    real threads' train and test splits)."""
-    rng = np.random.default_rng(0)
-
-    def cap(frame: pd.DataFrame) -> pd.DataFrame:
-        if max_train and len(frame) > max_train:
-            return frame.iloc[rng.choice(len(frame), max_train, replace=False)]
-        return frame
-
-    everything = pd.concat(list(public.values()), ignore_index=True) if public else seeds.iloc[:0]
-    not_deb_test = everything[~((everything["dataset"] == "debagreement")
-                                & (everything["split"] == "test"))]
-    real_train, real_test = real if real is not None else (seeds.iloc[:0], seeds.iloc[:0])
-    if len(real_test):
-        train = cap(pd.concat([not_deb_test, seeds, real_train], ignore_index=True))
-        model = _run_all(ev, "real threads (test split)", "real_threads", train, real_test,
-                         list(LABELS), baselines, progress)
-        ours = [r for r in ev.results if r["dataset"] == "real_threads" and r["model"] == OURS]
-        on_topic = real_test.groupby("group")["label"].apply(lambda s: "off-topic" not in set(s))
-        threads = sorted(on_topic[on_topic].index)
-        if ours and threads:
-            rows = real_test[real_test["group"].isin(threads)]
-            decided = _restricted(conditioned(model, rows), list(LABELS), rows)
-            share = float(np.mean(np.asarray(decided) == "off-topic"))
-            ours[-1]["off_topic_share_on_topic_threads"] = share
-            ev.notes.append(f"real threads: {share:.1%} of the {len(rows)} comments of the "
-                            f"test threads without any off-topic label ({', '.join(threads)}) "
-                            f"were predicted off-topic")
-    # Seeds: leave one thread out.
-    if len(seeds):
-        _leave_one_group_out(ev, "seeds (thread CV)", seeds,
-                             pd.concat([not_deb_test, real_train], ignore_index=True),
-                             baselines, progress, cap, calibrated=True)
-    # Every source of labelled real threads held out in turn (train and test splits alike).
-    from discourse.lab.datasets.realthreads import source_of
-
-    real_all = pd.concat([real_train, real_test], ignore_index=True)
-    folds = real_all["group"].astype(str).map(source_of)
-    if folds.nunique() >= 2:
-        _leave_one_group_out(ev, "real threads (leave one source out)", real_all,
-                             pd.concat([not_deb_test, seeds], ignore_index=True),
-                             baselines, progress, cap, calibrated=False, folds=folds)
-    # In-dataset held-out splits.
-    splits = {"debagreement": (["dev"], ["test"]), "iac_awtp_abcd": (["train", "dev"], ["test"]),
-              "rumoureval": (["train", "dev"], ["test"])}
-    for name, (train_splits, test_splits) in splits.items():
-        if name not in public:
-            continue
-        d = public[name]
-        _run_all(ev, "in-dataset", name, cap(d[d["split"].isin(train_splits)]),
-                 d[d["split"].isin(test_splits)], STANCE, baselines, progress)
-    # Cross-dataset: train on all other sources.
-    for name, d in public.items():
-        others = everything[everything["dataset"] != name]
-        train = cap(pd.concat([others, seeds, real_train], ignore_index=True))
-        test = d[d["split"] == "test"] if (d["split"] == "test").any() else d
-        labels = sorted(set(test["label"]), key=LABELS.index)
-        if len(labels) == 1:
-            labels = list(LABELS)  # single-class set: 4-way decision, read its recall
-            ev.notes.append(f"{name}: single-class test set ({test['label'].iloc[0]}); only its "
-                            f"recall is meaningful")
-        _run_all(ev, "cross-dataset", name, train, test, labels, baselines, progress)
+def evaluate_real_test(ev: Evaluation, model: Any, train: pd.DataFrame, test: pd.DataFrame,
+                       baselines: list[str], progress: Callable[[str], None]) -> None:
+    """The shipped model, its members alone and the baselines on the test sources."""
+    progress(f"{REAL_TEST}: {len(test):,} comments, {test['site'].nunique()} sources")
+    proba = model.predict_proba(test)
+    add_scores(ev, REAL_TEST, "real_threads", OURS, test, proba,
+               choose(proba, model.decision), len(train))
+    for member, name in zip(model.members, MEMBER_NAMES, strict=False):
+        p = member.predict_proba(test)
+        add_scores(ev, REAL_TEST, "real_threads", name, test, p, choose(p), len(train))
+    _baselines(ev, REAL_TEST, "real_threads", train, test, baselines)
 
 
-def _leave_one_group_out(ev: Evaluation, protocol: str, frame: pd.DataFrame,
-                         base: pd.DataFrame, baselines: Iterable[str],
-                         progress: Callable[[str], None], cap: Callable[[pd.DataFrame],
-                                                                      pd.DataFrame],
-                         calibrated: bool, folds: pd.Series | None = None) -> None:
-    """Hold out each conversation (``group``) of ``frame`` in turn, or each value of
-    ``folds`` (one per row of ``frame``: e.g. the source file, whose threads are held out
-    together): ours and every baseline are trained on ``base`` plus the rest and predict
-    the held-out part; the pooled predictions are scored once over the four labels, with
-    each part's accuracy in ``per_group``.  ``calibrated``: ours by the full recipe (two
-    fits per fold: ECE is reported); otherwise one fit per fold with the design-prior
-    correction only, which takes the same decisions (the temperature never changes one)
-    at half the cost."""
-    from discourse.classify.fit import prior_calibration
+def _recipe_proba(train: pd.DataFrame, test: pd.DataFrame, enc: Any, public: pd.DataFrame | None,
+                  seed: int) -> tuple[np.ndarray, list[str]]:
+    """The shipped recipe run in full on ``train`` (inner split by site for the calibration
+    and decision offsets), applied to ``test``: (probabilities, labels)."""
+    from sklearn.model_selection import GroupShuffleSplit
 
-    dataset = str(frame["dataset"].iloc[0])
-    preds: dict[str, list] = {}
-    truth: list[str] = []
-    groups: list[str] = []
-    confidences: list[float] = []
-    train = frame.iloc[:0]
-    keys = (frame["group"] if folds is None else folds).astype(str).to_numpy()
-    for doc in sorted(set(keys)):
-        test = frame[keys == doc]
-        train = cap(pd.concat([base, frame[keys != doc]], ignore_index=True))
-        progress(f"{protocol}: held-out {doc} ({len(test)} comments)")
-        train = _with_synthetic(train)
-        if calibrated:
-            model = _fit(train)
-        else:
-            model = LinearModel.fit(train)
-            model.calibration = prior_calibration("design prior")
-        proba = conditioned(model, test)
-        decided = _inline_rule(test, proba)
-        preds.setdefault(OURS, []).extend(decided)
-        confidences.extend(_confidence(proba, decided))
+    from discourse.lab.select import calibrated_mix, tune_decision
+    from discourse.lab.train import SHIPPED, fit_members, member_proba
+
+    inner = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
+    fit_idx, dev_idx = next(inner.split(train, groups=train["site"]))
+    fit_rows, dev = train.iloc[fit_idx], train.iloc[dev_idx]
+    stance, linear = fit_members(fit_rows, SHIPPED, enc, public)
+    ps, pl = member_proba(stance, linear, dev)
+    mixed, calibration = calibrated_mix(ps, pl, SHIPPED.linear_weight, dev["label"])
+    decision = tune_decision(dev["label"], mixed)
+    stance, linear = fit_members(train, SHIPPED, enc, public)
+    ps, pl = member_proba(stance, linear, test)
+    w = SHIPPED.linear_weight
+    proba = calibration.apply((1 - w) * ps + w * pl)
+    return proba, choose(proba, decision)
+
+
+def evaluate_held_out(ev: Evaluation, real: pd.DataFrame, enc: Any,
+                      public: pd.DataFrame | None, baselines: list[str],
+                      progress: Callable[[str], None], folds: int = FOLDS) -> None:
+    """Every labelled real comment predicted by the recipe run without its site
+    (:data:`FOLDS` folds grouped by site), pooled and scored once, with each site's
+    accuracy in ``per_group``."""
+    from sklearn.model_selection import GroupKFold
+
+    real = real.reset_index(drop=True)
+    proba = np.zeros((len(real), len(LABELS)))
+    pred = np.empty(len(real), dtype=object)
+    base_pred = {name: np.empty(len(real), dtype=object) for name in baselines}
+    splitter = GroupKFold(n_splits=folds)
+    for k, (train_idx, test_idx) in enumerate(splitter.split(real, groups=real["site"])):
+        train, test = real.iloc[train_idx], real.iloc[test_idx]
+        progress(f"{HELD_OUT}: fold {k + 1}/{folds}: {test['site'].nunique()} sources, "
+                 f"{len(test):,} comments held out")
+        p, labels = _recipe_proba(train, test, enc, public, seed=k)
+        proba[test_idx] = p
+        pred[test_idx] = labels
         for name in baselines:
-            b = BASELINES[name]()
-            b.fit(train)
-            preds.setdefault(name, []).extend(b.predict(test))
-        truth.extend(test["label"])
-        groups.extend([doc] * len(test))
-    for name, p in preds.items():
-        result = ev.add(protocol, dataset, name, truth, p, list(LABELS), len(train))
-        hits = pd.Series(np.asarray(p, dtype=object) == np.asarray(truth, dtype=object))
-        result["per_group"] = {g: {"n": int(len(h)), "accuracy": round(float(h.mean()), 3)}
-                               for g, h in hits.groupby(np.asarray(groups))}
-        if name == OURS and calibrated:
-            _add_calibration(result, confidences, p, truth)
+            baseline = BASELINES[name]().fit(train)
+            base_pred[name][test_idx] = baseline.predict(test)
+    rows = int(len(real) * (folds - 1) / folds)
+    truth = real["label"].to_numpy(dtype=object)
+    for name, labels, p in [(OURS, pred, proba),
+                            *((n, b, None) for n, b in base_pred.items())]:
+        result = add_scores(ev, HELD_OUT, "real_threads", name, real, p, list(labels), rows)
+        hits = pd.Series(labels == truth)
+        result["per_group"] = {site: {"n": int(len(h)), "accuracy": round(float(h.mean()), 3)}
+                               for site, h in hits.groupby(real["site"].to_numpy())}
 
 
-def _inline_rule(frame: pd.DataFrame, proba: pd.DataFrame) -> list[str]:
-    labels = np.array(_restricted(proba, list(LABELS), frame), dtype=object)
-    inline = frame["inline"].fillna(False).astype(bool).to_numpy()
-    return list(np.where(inline, "moderation", labels))
+def evaluate_public_tests(ev: Evaluation, model: Any, public: dict[str, pd.DataFrame],
+                          baselines: list[str], progress: Callable[[str], None]) -> None:
+    """The shipped model as is on each public set's test split (see the module docs)."""
+    rng = np.random.default_rng(0)
+    for name, frame in public.items():
+        if name == "youtube_spam":
+            ev.notes.append("youtube_spam not scored: its videos are threads of the labelled "
+                            "real-thread set (scored there)")
+            continue
+        has_test = (frame["split"] == "test").any()
+        test = frame[frame["split"] == "test"] if has_test else frame
+        train = frame[frame["split"] != "test"]
+        if len(test) > PUBLIC_CAP:
+            test = test.iloc[np.sort(rng.choice(len(test), PUBLIC_CAP, replace=False))]
+            ev.notes.append(f"{name}: a seeded sample of {PUBLIC_CAP:,} test rows scored")
+        present = sorted(set(test["label"]), key=LABELS.index)
+        progress(f"{PUBLIC_TEST} / {name}: {len(test):,} rows")
+        proba = model.predict_proba(test)
+        if len(present) == 1:
+            add_scores(ev, PUBLIC_TEST, name, OURS, test, proba,
+                       choose(proba, model.decision), 0)
+            ev.notes.append(f"{name}: single-class set ({present[0]}); read its recall")
+            continue
+        add_scores(ev, PUBLIC_TEST, name, OURS, test, proba, restricted(proba, present), 0,
+                   present)
+        if len(train):
+            _baselines(ev, PUBLIC_TEST, name, train, test, baselines, present)
+
+
+def throughput(model_spec: Any, test: pd.DataFrame, rows: int = 1000) -> float:
+    """Comments per second of a freshly loaded model (runtime encoder) on the first
+    ``rows`` test rows, loading excluded."""
+    from discourse.classify import load_model
+
+    model = load_model(model_spec)
+    sample = test.iloc[:rows]
+    start = time.perf_counter()
+    model.predict_proba(sample)
+    seconds = time.perf_counter() - start
+    return round(len(sample) / seconds, 1) if seconds > 0 else float("nan")
 
 
 def evaluate_file(ev: Evaluation, pairs: pd.DataFrame, name: str, model,
-                  baselines: list[str], progress: Callable[[str], None]) -> None:
-    """A user's labelled pairs: the model as is; baselines by grouped 5-fold CV."""
+                  baselines: list[str], progress: Callable[[str], None],
+                  all_labels: bool = False) -> None:
+    """A user's labelled pairs: the model as is (the runtime's
+    :func:`~discourse.classify.scoring.evaluate_labelled`); baselines by grouped 5-fold CV
+    (:func:`file_baselines`)."""
+    evaluate_labelled(ev, pairs, name, model, all_labels, progress)
+    file_baselines(ev, pairs, name, baselines, all_labels)
+
+
+def file_baselines(ev: Evaluation, pairs: pd.DataFrame, name: str, baselines: list[str],
+                   all_labels: bool = False) -> None:
+    """The baselines on a user's labelled pairs, by 5-fold cross-validation grouped by
+    conversation, over the labels ours is scored on (:func:`decision_labels`)."""
     from sklearn.model_selection import GroupKFold
 
     labels = sorted(set(pairs["label"]), key=LABELS.index)
-    decision = labels if len(labels) > 1 else list(LABELS)
-    progress(f"file {name}: {len(pairs)} pairs")
-    ev.add("file", name, OURS, pairs["label"],
-           _restricted(conditioned(model, pairs), decision, pairs), decision, 0)
+    decision = decision_labels(pairs, all_labels)
     n_splits = min(5, pairs["group"].nunique())
     if n_splits < 2 or len(labels) < 2:
         ev.notes.append(f"{name}: too few groups or labels for baseline cross-validation")
@@ -342,7 +292,48 @@ def evaluate_file(ev: Evaluation, pairs: pd.DataFrame, name: str, model,
             b = BASELINES[bname]()
             b.fit(pairs.iloc[train_idx])
             pred[test_idx] = b.predict(pairs.iloc[test_idx])
-        ev.add("file", name, bname, pairs["label"], pred, decision, len(pairs))
+        scored = decision
+        if all_labels:  # as ours: over the labels the file or the predictions use
+            seen = set(pairs["label"]) | set(pred)
+            scored = [label for label in decision if label in seen]
+        ev.add("file", name, bname, pairs["label"], pred, scored, len(pairs))
+
+
+def _is_llm(spec: object) -> bool:
+    from discourse.classify.llm import is_llm_spec
+
+    return is_llm_spec(spec)
+
+
+def evaluate_untrained(ev: Evaluation, spec, test: pd.DataFrame,
+                       progress: Callable[[str], None]) -> None:
+    """A model that is not trained here (your language model, ``--model llm``): scored as
+    is on the real threads' test split over the four labels, with its estimate first."""
+    from discourse.classify import load_model
+    from discourse.classify.llm import items_of
+
+    if not len(test):
+        raise DataError("no labelled real threads in the test split to score the language "
+                        "model on (give DATA files, or --threads DIR)")
+    model = load_model(spec)
+    progress(model.plan([items_of(test, model.resolve())]).line())
+    score_model(ev, REAL_TEST, "real_threads", model, test, list(LABELS), 0)
+    ev.notes.append(f"{OURS} is the language model {model.resolve()} at "
+                    f"{model.config.urls[0]} (prompt {model.meta['prompt']}); no training, "
+                    "no baselines")
+
+
+#: The note of a run without the public labelled data: what was evaluated and what not
+#: (it used to say "only the seeds were evaluated" after scoring the real threads too).
+PUBLIC_DATA_ABSENT = ("public data not found (give --shared DIR or set DISCOURSE_DATA): the "
+                      "public stance datasets were not evaluated; the seeds and the labelled "
+                      "real threads were")
+
+
+#: The note of a run without the public labelled data: what was evaluated and what not.
+PUBLIC_DATA_ABSENT = ("public data not found (give --shared DIR or set DISCOURSE_DATA): the "
+                      "public stance datasets were not evaluated; the seeds and the labelled "
+                      "real threads were")
 
 
 def run_evaluation(
@@ -358,13 +349,20 @@ def run_evaluation(
     data_root: str | Path | None = None,
     threads_root: str | Path | None = None,
     realpages_root: str | Path | None = None,
+    held_out: bool = True,
 ) -> Evaluation:
-    """Run every protocol that has data; see the module docstring.  ``seeds_dir``: the
+    """Run every protocol that has data (see the module docstring).  ``seeds_dir``: the
     seeds folder (with ``labels.csv``); ``data_root``: the public data folder (else
-    ``$DISCOURSE_DATA``); ``threads_root``: the folder of the labelled real threads' files
-    (else ``$DISCOURSE_THREADS``); ``realpages_root``: the shared real pages, a few labelled
-    threads among them (else ``$DISCOURSE_REALPAGES``).  Absent data is noted and skipped."""
-    from discourse.lab.datasets import data_dir, load_public, load_seeds
+    ``$DISCOURSE_DATA``); ``threads_root``: the labelled real threads' files (else
+    ``$DISCOURSE_THREADS``, else the clone's fixtures); ``realpages_root``: the shared real
+    pages; ``max_train``: subsample each held-out fold's training rows (quick runs);
+    ``held_out``: run the sources-held-out protocol (ten model fits).  Absent data is noted
+    and skipped; raises :class:`DataError` when there is nothing to evaluate."""
+    from discourse.classify.features import cached_sentiment
+    from discourse.lab.datasets import data_dir, load_public
+    from discourse.lab.datasets.realthreads import load_real_threads
+    from discourse.lab.datasets.seeds import load_seeds
+    from discourse.lab.train import PUBLIC, encoder
 
     start = time.perf_counter()
     ev = Evaluation()
@@ -376,30 +374,63 @@ def run_evaluation(
             model = load_model(model_path)
             for frame, name in zip(files, file_names or [], strict=True):
                 evaluate_file(ev, frame, name, model, baselines, progress)
-        else:
-            try:
-                if seeds_dir is None:
-                    raise DataError("no seeds folder given")
-                seeds = load_seeds(seeds_dir)
-            except DataError as exc:
-                ev.notes.append(f"seeds skipped: {exc}")
-                seeds = pd.DataFrame()
-            public = {}
-            if public_data:
-                if data_dir(data_root) is None:
-                    ev.notes.append("public data not found (pass --data or set "
-                                    "DISCOURSE_DATA): public datasets not evaluated")
-                else:
-                    public = load_public(root=data_root)
-            from discourse.lab.datasets.realthreads import load_real_threads
-
-            real = load_real_threads(threads_root, missing=ev.notes.append,
-                                     realpages_root=realpages_root)
-            splits = (real[real["split"] == "train"], real[real["split"] == "test"])
-            if not len(seeds) and not public and not len(real):
-                raise DataError("nothing to evaluate: no seeds labels, real threads or "
-                                "public data")
-            evaluate_public(ev, public, seeds, baselines, progress, max_train, splits)
+            ev.seconds = time.perf_counter() - start
+            return ev
+        skipped: list[str] = []
+        real = load_real_threads(threads_root, missing=skipped.append,
+                                 realpages_root=realpages_root)
+        if skipped:
+            ev.notes.append(f"{len(skipped)} labelled threads skipped (their files are not "
+                            f"present or unreadable), e.g. {skipped[0]}")
+        test = real[real["split"] == "test"].reset_index(drop=True)
+        if _is_llm(model_path):
+            evaluate_untrained(ev, model_path, test, progress)
+            ev.seconds = time.perf_counter() - start
+            return ev
+        if model_path not in (None, "fast", "accurate"):
+            ev.notes.append(f"the protocols score the shipped model; --model {model_path} "
+                            "is used for user files (DATA) only")
+        try:
+            seeds = load_seeds(seeds_dir) if seeds_dir is not None else pd.DataFrame()
+        except DataError as exc:
+            ev.notes.append(f"seeds skipped: {exc}")
+            seeds = pd.DataFrame()
+        public: dict[str, pd.DataFrame] = {}
+        if public_data:
+            if data_dir(data_root) is None:
+                ev.notes.append(PUBLIC_DATA_ABSENT)
+            else:
+                public = load_public(root=data_root)
+        if not len(real) and not len(seeds) and not public:
+            raise DataError("nothing to evaluate: no labelled real threads, seed labels or "
+                            "public data")
+        enc = encoder()
+        model = shipped_model(enc)
+        seen = real[real["split"] != "test"]
+        if len(test):
+            evaluate_real_test(ev, model, seen, test, baselines, progress)
+            progress("throughput on the test split (runtime encoder)")
+            speed = throughput(model_path if model_path else None, test)
+            for result in ev.results:
+                if result["protocol"] == REAL_TEST and result["model"] == OURS:
+                    result["pairs_per_second"] = speed
+        if len(seeds):
+            progress(f"{SEEDS}: {len(seeds):,} labelled comments")
+            proba = model.predict_proba(seeds)
+            add_scores(ev, SEEDS, "seeds", OURS, seeds, proba, choose(proba, model.decision),
+                       len(seen))
+            _baselines(ev, SEEDS, "seeds", seen, seeds, baselines)
+        if public:
+            evaluate_public_tests(ev, model, public, baselines, progress)
+        if held_out and real["site"].nunique() >= FOLDS:
+            frames = [f[f["split"] != "test"] for n, f in public.items() if n in PUBLIC]
+            extra = pd.concat(frames, ignore_index=True) if frames else None
+            rows = real
+            if max_train and len(rows) > max_train:
+                rows = rows.sample(max_train, random_state=0)
+                ev.notes.append(f"{HELD_OUT}: a seeded sample of {max_train:,} comments")
+            evaluate_held_out(ev, rows, enc, extra, baselines, progress)
+        enc.save()
     ev.seconds = time.perf_counter() - start
     return ev
 
