@@ -308,6 +308,48 @@ def test_colour_blind_safe_palette(report, page):
     assert report_charts.LABEL_COLORS["rebuttal"] == "#D55E00"  # Okabe-Ito vermillion
 
 
+def test_label_shares_show_their_intervals(report, page):
+    """The thread page draws each label's interval as whiskers on a 0-100 % track, with
+    the numbers as text; the index shows the interval under each share and in its
+    tooltip; the compare page's label-mix chart draws error bars."""
+    page.goto((report / SYNTHETIC).as_uri(), wait_until="load")
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll('#label-mix tbody tr'))
+      .map(tr => {
+        const track = tr.querySelector('.ci').getBoundingClientRect();
+        const bar = tr.querySelector('.ci-bar').getBoundingClientRect();
+        const w = tr.querySelector('.ci-whisker').getBoundingClientRect();
+        return {label: tr.dataset.label, est: +tr.dataset.estimate, low: +tr.dataset.low,
+                high: +tr.dataset.high, text: tr.innerText, left: track.left,
+                width: track.width, bar: bar.width, wl: w.left, wr: w.right,
+                colour: getComputedStyle(tr.querySelector('.ci-bar')).backgroundColor};
+      })""")
+    assert [r["label"] for r in rows] == list(LABEL_DEFINITIONS)
+    assert abs(sum(r["est"] for r in rows) - 1) < 1e-9
+    for r in rows:
+        assert 0 <= r["low"] <= r["est"] <= r["high"] <= 1
+        assert f"{r['est']:.0%}" in r["text"]
+        assert f"{r['low']:.0%}–{r['high']:.0%}".replace("%–", "–") in r["text"]
+        assert abs(r["bar"] - r["est"] * r["width"]) <= 1.5
+        # whiskers from low to high (caps included), inside the track
+        assert abs(r["wl"] - (r["left"] + r["low"] * r["width"])) <= 2.5
+        assert abs(r["wr"] - (r["left"] + r["high"] * r["width"])) <= 2.5
+        hex_colour = report_charts.LABEL_COLORS[r["label"]]
+        rgb = "({}, {}, {}".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
+        assert rgb in r["colour"], r["label"]
+    assert "mean of their calibrated probabilities" in page.locator("#labels").inner_text()
+    page.goto((report / "index.html").as_uri(), wait_until="load")
+    cell = page.locator("#threads tbody tr", has_text="Synthetic thread").locator("td").nth(7)
+    low, high = next((r["low"], r["high"]) for r in rows if r["label"] == "rebuttal")
+    interval = f"{low:.0%}–{high:.0%}".replace("%–", "–")
+    assert cell.locator(".ci-line").inner_text() == interval
+    assert cell.locator(".ci-line").is_visible()
+    assert interval in cell.get_attribute("title")
+    page.goto((report / "compare.html").as_uri(), wait_until="load")
+    draw_all(page)
+    assert page.locator("#chart-mix g.errorbar").count() >= 4
+    assert page.problems == []
+
+
 def test_toolbar_never_covers_a_legend(report, page):
     page.goto((report / SYNTHETIC).as_uri(), wait_until="load")
     draw_all(page)
@@ -359,3 +401,88 @@ def test_long_thread_parts_link_to_each_other(tmp_path, page, monkeypatch):
     page.goto((tmp_path / links[0].split("#")[0]).as_uri() + "#" + links[0].split("#")[1])
     assert page.locator(f"[id='{links[0].split('#')[1]}']").count() == 1
     assert page.problems == []
+
+
+#: The table's width, the width it has to fit in (its scrolling box), and whether the hint
+#: above it ("scroll sideways") shows.
+TABLE_FIT = """sel => { const t = document.querySelector(sel); const box = t.closest('.tablewrap');
+  const hint = box.previousElementSibling;
+  return {table: t.scrollWidth, box: box.clientWidth, scrolls: box.scrollWidth > box.clientWidth,
+          hint: !!(hint && hint.classList.contains('scroll-hint') && hint.offsetParent)}; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 800])
+def test_tables_fit_their_column(report, browser, width):
+    """The index and compare tables fit the page's column (1,120 px at 1,280 px) without a
+    horizontal scroll: headings wrap, site names break, shares put their interval on a
+    second line.  Where a table cannot fit (narrow screens) it scrolls, and says so."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for name, table, fits_from in (("index.html", "#threads", 1024),
+                                       ("compare.html", "#site-table", 1200)):
+            page.goto((report / name).as_uri(), wait_until="load")
+            fit = page.evaluate(TABLE_FIT, table)
+            if width >= fits_from:
+                assert fit["table"] <= fit["box"] and not fit["scrolls"], (name, width, fit)
+                assert not fit["hint"], (name, width)
+            elif fit["scrolls"]:
+                assert fit["hint"], (name, width, fit)  # the last resort, announced
+        page.goto((report / "compare.html").as_uri(), wait_until="load")
+        groups = page.evaluate("Array.from(document.querySelectorAll('#site-table tr.groups "
+                               "th'), th => th.colSpan).reduce((a, b) => a + b, 0)")
+        columns = page.evaluate("document.querySelectorAll('#site-table tbody tr:first-child "
+                                "td').length")
+        assert groups == columns  # the group headings cover every column once
+    finally:
+        context.close()
+
+
+#: Every tick label of a chart that the toolbar's box covers, with the toolbar's box.
+TOOLBAR_OVER_TICKS = """id => { const div = document.getElementById(id);
+  const bar = div.querySelector('.modebar');
+  if (!bar || !bar.offsetParent) return {bar: null, covered: []};
+  const b = bar.getBoundingClientRect();
+  const covered = Array.from(div.querySelectorAll('g[class*="tick"] text'))
+    .filter(t => t.textContent.trim())
+    .filter(t => { const r = t.getBoundingClientRect();
+      return Math.min(b.right, r.right) - Math.max(b.left, r.left) > 0 &&
+             Math.min(b.bottom, r.bottom) - Math.max(b.top, r.top) > 0; })
+    .map(t => t.textContent);
+  return {bar: [b.left, b.top, b.width, b.height], covered}; }"""
+
+
+@pytest.fixture(scope="module")
+def seeds_report(tmp_path_factory) -> Path:
+    """The labelled seeds, each on its own site: long titles on the per-thread chart."""
+    out = tmp_path_factory.mktemp("seeds-report")
+    write_report(labelled_seeds(), out)
+    return out
+
+
+@pytest.mark.parametrize("width", [1280, 800, 390, 360])
+def test_toolbar_never_covers_a_tick_label(report, seeds_report, browser, width):
+    """The chart toolbar ("100" at the end of the percentage axes included) covers no tick
+    label at any width; charts too narrow for it have none."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        shown = 0
+        for path in (seeds_report / "compare.html", report / "compare.html", report / SYNTHETIC):
+            name = path.name
+            page.goto(path.as_uri(), wait_until="load")
+            draw_all(page)
+            for cid in page.evaluate("Array.from(document.querySelectorAll('div.chart'), "
+                                     "d => d.id)"):
+                chart = page.locator(f"#{cid}")
+                chart.scroll_into_view_if_needed()
+                chart.hover()
+                if page.locator(f"#{cid} .modebar").count():
+                    page.wait_for_selector(f"#{cid} .modebar", state="visible")
+                facts = page.evaluate(TOOLBAR_OVER_TICKS, cid)
+                shown += facts["bar"] is not None
+                assert facts["covered"] == [], (name, cid, width, facts)
+        if width >= 800:
+            assert shown  # the toolbar is there where there is room for it
+    finally:
+        context.close()

@@ -466,8 +466,11 @@ def test_thread_metrics_mixed_row():
     assert row["h_index"] == 3
     assert row["wiener_sum"] == 162
     assert row["wiener_index"] == row["structural_virality"] == pytest.approx(162 / 55)
-    assert row["share_rebuttal"] == pytest.approx(5 / 9)
+    assert row["share_rebuttal"] == pytest.approx(5 / 9)  # no probabilities: the labels
     assert row["share_off_topic"] == pytest.approx(1 / 9)
+    assert row["labelled"] == 9 and row["not_labelled"] == 1 and row["shares_from"] == "labels"
+    assert row["shares_too_small"] is True  # fewer than 10 labelled comments
+    assert row["share_rebuttal_low"] <= 5 / 9 <= row["share_rebuttal_high"]
     assert row["longest_rebuttal_chain"] == 3
     assert row["longest_back_and_forth"] == 4
     assert row["participants"] == 5
@@ -486,6 +489,8 @@ def test_thread_metrics_empty_row():
     assert row["size"] == 0 and row["max_depth"] == 0 and row["h_index"] == 0
     assert row["mean_depth"] is None and row["wiener_index"] is None
     assert row["share_agreement"] is None  # nothing classified
+    assert row["share_agreement_low"] is None and row["share_agreement_high"] is None
+    assert row["labelled"] == 0 and row["not_labelled"] == 0 and row["shares_from"] == ""
     assert row["escalation_slope"] is None and row["reentry_rate"] is None
     assert row["trans_article_agreement"] == 0
 

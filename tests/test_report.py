@@ -15,6 +15,7 @@ import pytest
 
 from discourse.analyze import COLUMNS
 from discourse.analyze import sites as analyze_sites
+from discourse.analyze.shares import interval_text
 from discourse.model import Comment, Thread
 from discourse.report import (
     ReportSummary,
@@ -144,7 +145,7 @@ def test_rows_are_thread_metrics_plus_page_and_summary(seed_report):
         assert row["summary"] == describe(row)
     first = summary.rows[0]
     assert first["size"] > 0 and first["share_rebuttal"] is not None
-    assert first["site"] == default_site(next(iter(labelled_seeds()))) == "seeds"
+    assert first["site"] == default_site(next(iter(labelled_seeds()))) == "akarlin.com"
 
 
 def test_every_link_resolves(seed_report):
@@ -171,12 +172,16 @@ def test_output_folder_keeps_unrelated_files(seed_report):
 
 
 def test_rewriting_into_the_same_folder_overwrites_only_report_files(tmp_path):
+    """A second run rewrites the report's files and removes the page the first run wrote
+    for the thread it no longer has (issue 22, item 10); the user's files stay."""
     threads = list(labelled_seeds())[:2]
-    write_report(threads, tmp_path)
+    summary = write_report(threads, tmp_path)
     (tmp_path / "keep.csv").write_text("a,b\n", encoding="utf-8")
     first = sorted(p.name for p in tmp_path.iterdir())
-    write_report(threads[:1], tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == first
+    again = write_report(threads[:1], tmp_path)
+    assert again.removed == [summary.pages[1]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+        [n for n in first if n != summary.pages[1].name]
     assert (tmp_path / "keep.csv").read_text(encoding="utf-8") == "a,b\n"
 
 
@@ -195,6 +200,47 @@ def test_thread_page_shows_every_comment_with_an_anchor(seed_report):
     assert row["summary"] in plain
     assert "Longest rebuttal chains" in plain and "Most contested subthreads" in plain
     assert f"{row['longest_rebuttal_chain']} rebuttals in a row" in plain
+
+
+def test_pages_show_label_shares_with_their_intervals(tmp_path):
+    """Thread page, index and compare show the estimated shares and their intervals."""
+    threads = [synthetic_thread(80, seed=i, source=f"site{i % 2}/t{i}.txt") for i in range(4)]
+    small = synthetic_thread(5, seed=9, source="site0/small.txt")
+    summary = write_report([*threads, small], tmp_path, site_of=site_from_folder)
+    row = summary.rows[0]
+    text = html.unescape(summary.pages[0].read_text(encoding="utf-8"))
+    mix = text.split('id="label-mix"', 1)[1].split("</table>", 1)[0]
+    for label in ("agreement", "rebuttal", "moderation", "off-topic"):
+        key = f"share_{label.replace('-', '_')}"
+        low, high = row[key + "_low"], row[key + "_high"]
+        interval = f"{low:.0%}–{high:.0%}".replace("%–", "–")
+        assert f'data-label="{label}" data-estimate="{float(row[key])!r}"' in mix
+        assert f"<b>{row[key]:.0%}</b>" in mix and interval in mix
+        # the whisker spans the interval on the 0-100 % track
+        assert f"left: {100 * low:.3f}%; width: {100 * (high - low):.3f}%" in mix
+    assert "mean of their calibrated probabilities" in text and 'id="too-small"' not in text
+    small_page = html.unescape(summary.pages[-1].read_text(encoding="utf-8"))
+    assert 'id="too-small"' in small_page
+    assert "Too few labelled comments to estimate the mix" in small_page
+    index = html.unescape(summary.index.read_text(encoding="utf-8"))
+    low, high = row["share_rebuttal_low"], row["share_rebuttal_high"]
+    interval = f"{low:.0%}–{high:.0%}".replace("%–", "–")
+    assert f'{row["share_rebuttal"]:.0%}<span class="ci-line">{interval}</span>' in index
+    assert f"rebuttal: {row['share_rebuttal']:.0%}, 95% interval {interval}" in index
+    assert 'class="n too-small"' in index  # the small thread's shares are greyed
+    compare = html.unescape(summary.compare.read_text(encoding="utf-8"))
+    site = analyze_sites.site_table(summary.rows)[0]
+    cell = analyze_sites.format_cell("mix", "share_rebuttal", site)
+    assert re.search(r"\d+% \(\d+–\d+%\)", cell) and f">{cell}</td>" in compare
+    figure = json.loads(compare.split('data-target="chart-mix">', 1)[1].split("</script>")[0])
+    bars = figure["data"][LABEL_INDEX["rebuttal"]]
+    assert bars["error_x"]["array"][0] == pytest.approx(
+        100 * (site["share_rebuttal_high"] - site["share_rebuttal"]))
+    assert bars["error_x"]["arrayminus"][0] == pytest.approx(
+        100 * (site["share_rebuttal"] - site["share_rebuttal_low"]))
+
+
+LABEL_INDEX = {"agreement": 0, "rebuttal": 1, "moderation": 2, "off-topic": 3}
 
 
 def test_page_without_comments_says_so(seed_report):
@@ -321,7 +367,11 @@ def test_summary_sentence_is_computed_per_thread(seed_report):
     for row in with_comments:
         assert row["summary"].startswith(f"{row['size']} comment")
     big = with_comments[0]
-    assert f"{big['share_rebuttal']:.0%} rebut" in big["summary"]
+    rebut = interval_text(big["share_rebuttal_low"], big["share_rebuttal_high"])
+    agree = interval_text(big["share_agreement_low"], big["share_agreement_high"])
+    assert f"about {rebut} rebut and {agree} agree" in big["summary"]
+    small = next(r for r in with_comments if r["shares_too_small"])
+    assert "Too few labelled comments to estimate the mix" in small["summary"]
     assert describe({**big, "moderation_count": 7}) != big["summary"]
     assert "7 moderator interventions" in describe({**big, "moderation_count": 7})
 
@@ -474,7 +524,8 @@ def test_compare_prints_the_pages_table_and_writes_only_compare(tmp_path, capsys
     page = _page_site_table(out / "compare.html")
     assert rows == page
     assert {r[0] for r in rows} == {"000", "001", "other"}
-    assert sorted(p.name for p in out.iterdir()) == [".discourse-report.json", "compare.html",
+    assert sorted(p.name for p in out.iterdir()) == [".discourse-report.json",
+                                                     ".discourse-report.lock", "compare.html",
                                                      "plotly.min.js"]
     text = (out / "compare.html").read_text(encoding="utf-8")
     assert 'href="index.html"' not in text  # no report pages beside it: no links to them
@@ -499,6 +550,10 @@ def test_site_table_aggregates_as_defined():
     assert a["median_size"] == 20 and a["median_max_depth"] == 4  # threads with comments
     assert a["share_agreement"] == pytest.approx(5 / 30)  # pooled: 5 of 30 classified
     assert a["share_rebuttal"] == pytest.approx(15 / 30)
+    assert a["share_agreement_low"] <= a["share_agreement"] <= a["share_agreement_high"]
+    # two threads that disagree (agreement 50 % and 0 %): resampling threads, a wide interval
+    assert a["share_agreement_high"] - a["share_agreement_low"] > 0.4
+    assert a["labelled"] == 30 and a["shares_too_small"] is True
     assert a["share_uncertain"] == pytest.approx(6 / 30)
     assert a["mean_escalation_slope"] == pytest.approx(0.2)
     assert a["moderation_rate"] == pytest.approx(10 / 40)

@@ -38,10 +38,10 @@ def small() -> list[Thread]:
 def test_manifest_lists_what_the_report_wrote(tmp_path):
     summary = write_report(small(), tmp_path)
     manifest = json.loads((tmp_path / MANIFEST_NAME).read_text(encoding="utf-8"))
-    names = {p.name for p in tmp_path.iterdir()} - {MANIFEST_NAME}
+    names = {p.name for p in tmp_path.iterdir()} - {MANIFEST_NAME, LOCK_NAME}
     assert set(manifest["files"]) == names
     assert {p.name for p in summary.pages} <= names and "plotly.min.js" in names
-    assert not (tmp_path / LOCK_NAME).exists()  # released
+    assert _released(tmp_path)
 
 
 def test_a_users_file_is_never_overwritten(tmp_path):
@@ -50,7 +50,7 @@ def test_a_users_file_is_never_overwritten(tmp_path):
                                           r"discourse report; .* --force"):
         write_report(small(), tmp_path)
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "<p>my own index</p>"
-    assert not (tmp_path / LOCK_NAME).exists()
+    assert _released(tmp_path)
     summary = write_report(small(), tmp_path, force=True)
     assert summary.index.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
@@ -77,16 +77,34 @@ def test_rerun_overwrites_its_own_files_even_without_manifest(tmp_path):
 # -- lock -----------------------------------------------------------------------------------------
 
 
-def test_a_second_run_into_a_locked_folder_stops_with_a_clear_message(tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+def _released(folder) -> bool:
+    """The folder's lock is free (its file stays: issue 23, item 4; the lock is a
+    ``flock`` the system releases, not the file's existence)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(folder / LOCK_NAME), timeout=0, is_singleton=False)
     try:
-        (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": holder.pid,
-                                                      "host": os.uname().nodename}))
+        lock.acquire()
+    except Timeout:
+        return False
+    lock.release()
+    return (folder / LOCK_NAME).read_text() == ""  # the holder's id went with it
+
+
+def test_a_second_run_into_a_locked_folder_stops_with_a_clear_message(tmp_path):
+    code = ("import sys, time\n"
+            "from discourse.report.output import OutputFolder\n"
+            "with OutputFolder(sys.argv[1]):\n"
+            "    print('locked', flush=True); time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(OutputError, match=rf"another discourse report \(process "
                                               rf"{holder.pid}\) is writing into this folder"):
             write_report(small(), tmp_path)
         assert not (tmp_path / "index.html").exists()
-        assert (tmp_path / LOCK_NAME).exists()  # not ours to remove
+        assert json.loads((tmp_path / LOCK_NAME).read_text())["pid"] == holder.pid
     finally:
         holder.kill()
         holder.wait()
@@ -98,7 +116,7 @@ def test_a_stale_lock_is_taken_over(tmp_path):
     (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": int(done.stdout),
                                                   "host": os.uname().nodename}))
     write_report(small(), tmp_path)
-    assert (tmp_path / "index.html").is_file() and not (tmp_path / LOCK_NAME).exists()
+    assert (tmp_path / "index.html").is_file() and _released(tmp_path)
 
 
 # -- unusable output folders: one line, exit 2 --------------------------------------------------
@@ -146,7 +164,7 @@ def test_full_disk(tmp_path, capsys, monkeypatch):
     assert main(["report", SEED, "-o", str(tmp_path), "-q"]) == 2
     err = capsys.readouterr().err
     assert re.fullmatch(r"error: \S+: cannot write \(no space left on device\)\n", err), err
-    assert not (tmp_path / LOCK_NAME).exists()
+    assert _released(tmp_path)
 
 
 def test_missing_path_writes_nothing(tmp_path, capsys):

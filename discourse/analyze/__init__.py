@@ -40,6 +40,7 @@ from discourse.analyze.metrics import (
     wiener_index,
     wiener_sum,
 )
+from discourse.analyze.shares import SHARE_COLUMNS, Shares, site_shares, thread_shares
 from discourse.analyze.sites import SITE_COLUMNS, site_groups, site_table
 from discourse.labels import UNCERTAIN_BELOW
 from discourse.sentiment import ensure_sentiment, sentiment_of, split_sentences
@@ -49,7 +50,9 @@ __all__ = [
     "COLUMNS",
     "LABEL_DEFINITIONS",
     "METRIC_DEFINITIONS",
+    "SHARE_COLUMNS",
     "SITE_COLUMNS",
+    "Shares",
     "UNCERTAIN_BELOW",
     "branching_factor",
     "classified_count",
@@ -77,11 +80,13 @@ __all__ = [
     "reply_graph",
     "sentiment_of",
     "site_groups",
+    "site_shares",
     "site_table",
     "size",
     "split_sentences",
     "structural_virality",
     "thread_metrics",
+    "thread_shares",
     "top_level_count",
     "uncertain_count",
     "transition_matrix",

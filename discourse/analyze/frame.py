@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from discourse.analyze import metrics as m
+from discourse.analyze import shares as sh
 from discourse.labels import DEFINITIONS, LABELS, UNCERTAIN_BELOW
 from discourse.model import Thread
 from discourse.sentiment import ensure_sentiment
@@ -80,6 +81,51 @@ def _transition_definitions() -> dict[str, tuple[str, str]]:
     return out
 
 
+#: How the label shares are estimated, in words (pages, README, ``METRIC_DEFINITIONS``).
+SHARES_METHOD = (
+    "the mean of their calibrated probabilities of the label, not a count of their most "
+    "probable labels (probabilistic classify-and-count; a comment without probabilities "
+    "counts as its label, see shares_from)"
+)
+INTERVAL_METHOD = (
+    f"a percentile bootstrap over the thread's labelled comments ({sh.RESAMPLES:,} "
+    f"resamples, seeded)"
+)
+TOO_SMALL_DEFINITION = (
+    f"True when the thread has fewer than {sh.MIN_LABELLED} labelled comments or a "
+    f"{sh.LEVEL:.0%} interval wider than {sh.MAX_WIDTH * 100:.0f} percentage points: too "
+    f"few labelled comments to estimate the mix (the summary says so)."
+)
+
+
+def _share_definitions() -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for label in LABELS:
+        key = f"share_{_col(label)}"
+        out[key] = (f"Estimated share of the thread's labelled comments that are {label}: "
+                    f"{SHARES_METHOD}. Its {sh.LEVEL:.0%} interval, {key}_low to "
+                    f"{key}_high, is {INTERVAL_METHOD}.",
+                    f"{sh.BELLA_2010}; {sh.EFRON_1993}")
+        out[key + "_low"] = (f"Lower end of the {sh.LEVEL:.0%} interval of {key}: "
+                             f"{INTERVAL_METHOD}.", sh.EFRON_1993)
+        out[key + "_high"] = (f"Upper end of the {sh.LEVEL:.0%} interval of {key}: "
+                              f"{INTERVAL_METHOD}.", sh.EFRON_1993)
+    out.update({
+        "labelled": ("Number of comments counted in the label mix: those carrying one of the "
+                     "four labels (inline moderator notes, labelled by rule, included).", ""),
+        "not_labelled": ("Number of comments not counted in the label mix: placeholders "
+                         "(deleted, removed, pingbacks, empty) and any comment without one "
+                         "of the four labels.", ""),
+        "shares_too_small": (TOO_SMALL_DEFINITION, ""),
+        "shares_from": ("What the label shares average: 'probabilities' (every labelled "
+                        "comment's calibrated probabilities), 'labels' (no comment carried "
+                        "probabilities, from an older output or a model without them: each "
+                        "counts as its label, so the shares are label counts), 'mixed' "
+                        "(some of each); empty when nothing is labelled.", ""),
+    })
+    return out
+
+
 #: Column name -> (one-sentence definition, source citation or "").
 METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
     "source": ("File or document the thread was read from.", ""),
@@ -120,13 +166,7 @@ METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
         "chains rather than as one broadcast of top-level comments.",
         GOEL_2016,
     ),
-    **{
-        f"share_{_col(label)}": (
-            f"Share of classified comments labelled {label}.",
-            "",
-        )
-        for label in LABELS
-    },
+    **_share_definitions(),
     "longest_rebuttal_chain": (
         "Length of the longest reply chain in which every comment is a rebuttal.",
         "",
@@ -185,7 +225,7 @@ def thread_metrics(thread: Thread, *, fill_sentiment: bool = True) -> dict[str, 
 
 
 def _metrics(thread: Thread) -> dict[str, Any]:
-    shares = m.label_shares(thread)
+    shares = sh.thread_shares(thread).row()
     row: dict[str, Any] = {
         "source": thread.source,
         "title": thread.title,
@@ -204,7 +244,7 @@ def _metrics(thread: Thread) -> dict[str, Any]:
         "wiener_index": m.wiener_index(thread),
         "wiener_sum": m.wiener_sum(thread),
         "structural_virality": m.structural_virality(thread),
-        **{f"share_{_col(label)}": shares.get(label) for label in LABELS},
+        **shares,
         "longest_rebuttal_chain": len(m.longest_rebuttal_chain(thread)),
         "longest_back_and_forth": len(m.longest_back_and_forth(thread)),
         "reentry_rate": m.reentry_rate(thread),

@@ -17,7 +17,11 @@ thread pages (and ``NAME~2.html``... for comment lists longer than
 :data:`~discourse.report.view.LIST_LIMIT`), ``index.html`` (``index-2.html``... when
 paginated), ``compare.html``, ``plotly.min.js`` in the default mode — each through
 :func:`discourse.atomic.atomic_output`; it never deletes anything and never overwrites a
-file it did not write (unless ``force``).  Problems raise :class:`OutputError`.
+file it did not write (unless ``force``).  When a run completes it removes the files
+the folder's last report wrote and this one did not (pages of threads no longer in the
+input, surplus index pages), and nothing else; ``compare_only`` refuses a folder that holds
+a full report, whose index its ``compare.html`` would contradict (see
+:mod:`discourse.report.output`).  Problems raise :class:`OutputError`.
 
 ``plotlyjs`` modes:
 
@@ -111,6 +115,8 @@ class ReportSummary:
     index_pages: list[Path] = field(default_factory=list)
     #: The shared plotly.js file ("directory" mode), else None.
     plotlyjs: Path | None = None
+    #: Stale files of the folder's last run removed (see :meth:`OutputFolder.finish`).
+    removed: list[Path] = field(default_factory=list)
 
 
 # -- sites -------------------------------------------------------------------------------
@@ -154,16 +160,22 @@ def _slug(source: str | None) -> str:
     return slug or "thread"
 
 
-def _unique(slug: str, used: set[str]) -> str:
+def _unique(slug: str, used: set[str], last: dict[str, int] | None = None) -> str:
     """``slug`` or ``slug-2``, ``slug-3``... not yet in ``used`` (compared in lower case);
-    names of the report's own pages get a ``thread-`` prefix."""
+    names of the report's own pages get a ``thread-`` prefix.  ``last`` remembers the
+    number each slug reached, so the 20,000 threads of one dump (one slug) are named in
+    linear time, not by trying ``-2`` … ``-n`` for each."""
     if _RESERVED.match(slug):
         slug = f"thread-{slug}"
-    name, n = slug, 1
+    key = slug.lower()
+    n = last.get(key, 1) if last is not None else 1
+    name = slug if n == 1 else f"{slug}-{n}"
     while name.lower() in used:
         n += 1
         name = f"{slug}-{n}"
     used.add(name.lower())
+    if last is not None:
+        last[key] = n
     return name
 
 
@@ -201,7 +213,10 @@ def _row(thread: Thread, view: ThreadView,
 
 def summary_row(thread: Thread, site_of: Callable[[Thread], str] | None = None) -> RenderedThread:
     """The summary row of one thread without its page (what ``discourse compare`` needs)."""
-    thread = ensure_sentiment(thread)
+    from discourse.read import capped_authors
+
+    # a 1 MB author name is not repeated on every line of the page (a copy is cut)
+    thread = ensure_sentiment(capped_authors(thread, in_place=False))
     view = ThreadView(thread)
     return RenderedThread(thread.source, thread.warnings, _row(thread, view, site_of), None)
 
@@ -260,8 +275,15 @@ def write_rendered(
     """
     renderer = renderer_for(plotlyjs)  # refuses an unknown mode before any page is rendered
     summary = ReportSummary()
-    with OutputFolder(out_dir, force=force) as folder:
+    kind = "compare" if compare_only else "report"
+    with OutputFolder(out_dir, force=force, kind=kind) as folder:
         out = folder.path
+        if compare_only and folder.holds_report():
+            raise OutputError(
+                f"{out}: holds a report (index.html and thread pages); a comparison alone "
+                f"would make its compare.html disagree with its index.html: run discourse "
+                f"report with the same PATHs to update the whole report, or choose another "
+                f"folder with -o")
 
         def write(name: str, text: str, own: bytes | None = None) -> Path:
             path = folder.claim(name, own)
@@ -283,12 +305,13 @@ def write_rendered(
                 summary.plotlyjs = path
 
         used: set[str] = set()
+        last: dict[str, int] = {}
         for item in rendered:
             if compare_only or item.html is None:
                 summary.rows.append(item.row)
                 continue
             plotly()
-            stem = _unique(_slug(item.source), used)
+            stem = _unique(_slug(item.source), used, last)
             item.row["page"] = stem + ".html"
             summary.pages.append(write(stem + ".html", _named(item.html, stem)))
             for k, part in enumerate(item.parts, start=2):
@@ -301,6 +324,7 @@ def write_rendered(
                 plotly()
             summary.compare = write("compare.html",
                                     renderer.compare_page(summary.rows, thread_pages=False))
+            summary.removed = folder.finish()
             return summary
         for name, text in renderer.index_pages(summary.rows):
             summary.index_pages.append(write(name, text))
@@ -308,6 +332,7 @@ def write_rendered(
         if any(r.get("size") for r in summary.rows):
             plotly()
         summary.compare = write("compare.html", renderer.compare_page(summary.rows))
+        summary.removed = folder.finish()
     return summary
 
 

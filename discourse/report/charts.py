@@ -34,8 +34,10 @@ from typing import Any
 from markupsafe import Markup
 
 from discourse.analyze import metrics as m
-from discourse.analyze.sites import MAX_SITES, label_counts, site_groups  # noqa: F401
+from discourse.analyze.shares import site_shares
+from discourse.analyze.sites import MAX_SITES, site_groups  # noqa: F401
 from discourse.labels import COLOURS, LABELS
+from discourse.numbers import count_of, fixed, signed
 from discourse.report.view import (
     ESCALATION_DROP,
     UNLABELLED,
@@ -226,12 +228,14 @@ def reply_tree(view: ThreadView) -> Figure:
         else:
             tops = sorted(view.top, key=lambda v: (-below[v.id], v.index))
             shown, pooled = tops[: TREE_CELLS - 1], tops[TREE_CELLS - 1 :]
-    hover = [f"<b>{esc(first_words(view.thread.title, 70))}</b><br>{view.size:,} comments"]
+    hover = [f"<b>{esc(first_words(view.thread.title, 70))}</b><br>"
+             f"{count_of(view.size, 'comment')}"]
     drawn = {v.id for v in shown}
     for v in shown:
         extra = None
         if cut and any(r not in drawn for r in v.replies):
-            extra = f"subthread of {below[v.id] + 1:,} comments (deeper replies not drawn)"
+            extra = (f"subthread of {count_of(below[v.id] + 1, 'comment')} (deeper replies not "
+                     f"drawn)")
         hover.append(comment_hover(v, extra))
     ids = [root] + [v.id for v in shown]
     parents = [""] + [v.parent if v.parent is not None else root for v in shown]
@@ -249,7 +253,8 @@ def reply_tree(view: ThreadView) -> Figure:
         labels.append(f"{len(pooled):,} smaller subthreads")
         colors.append(LABEL_COLORS[UNLABELLED])
         values.append(n)
-        hover.append(f"{len(pooled):,} smaller top-level subthreads ({n:,} comments) "
+        hover.append(f"{count_of(len(pooled), 'smaller top-level subthread')} "
+                     f"({count_of(n, 'comment')}) "
                      f"pooled; see the comment list")
     depth = max(levels.values(), default=0) + 2
     trace = {
@@ -303,7 +308,7 @@ def unfolding(view: ThreadView) -> Figure:
             "name": esc(k), "stackgroup": "shares", "mode": "lines",
             "line": {"width": 0.5, "color": color, "shape": "hv"},
             "fillcolor": _alpha(color, 0.55),
-            "hovertext": [f"{esc(k)}: {y:.0f}% of the first {x} comments"
+            "hovertext": [f"{esc(k)}: {y:.0f}% of the first {count_of(x, 'comment')}"
                           for x, y in zip(xs + xs[-1:], ys + ys[-1:], strict=True)],
             "hoverinfo": "text"})
     annotations = []
@@ -387,7 +392,8 @@ def sentiment_branches(view: ThreadView) -> Figure:
         "type": "scatter", "x": depths, "y": means, "mode": "lines+markers",
         "name": "mean per depth", "line": {"color": "#111827", "width": 2, "dash": "dot"},
         "marker": {"size": 6},
-        "hovertext": [f"depth {d}: mean sentiment {mean:+.2f} over {len(columns[d])} comments"
+        "hovertext": [f"depth {d}: mean sentiment {signed(mean)} over "
+                      f"{count_of(len(columns[d]), 'comment')}"
                       for d, mean in zip(depths, means, strict=True)],
         "hoverinfo": "text"})
     for k in view.label_counts():
@@ -399,7 +405,7 @@ def sentiment_branches(view: ThreadView) -> Figure:
             "mode": "markers", "name": esc(k),
             "marker": {"color": color_of(group[0].key), "size": dot,
                        "line": {"color": "white", "width": 1}},
-            "hovertext": [comment_hover(v, f"sentiment {ys[v.id]:+.2f}") for v in group],
+            "hovertext": [comment_hover(v, f"sentiment {signed(ys[v.id])}") for v in group],
             "hoverinfo": "text", "customdata": [link(v) for v in group]})
     if escalations:
         data.append({
@@ -408,8 +414,8 @@ def sentiment_branches(view: ThreadView) -> Figure:
             "name": "escalating reply",
             "marker": {"symbol": "circle-open", "size": 16, "color": ESCALATION_COLOR,
                        "line": {"width": 2}},
-            "hovertext": [comment_hover(e.child, f"sentiment {e.parent.sentiment:+.2f} → "
-                                                 f"{e.child.sentiment:+.2f}")
+            "hovertext": [comment_hover(e.child, f"sentiment {signed(e.parent.sentiment)} → "
+                                                 f"{signed(e.child.sentiment)}")
                           for e in escalations],
             "hoverinfo": "text", "customdata": [link(e.child) for e in escalations]})
     return _figure(
@@ -480,7 +486,8 @@ def active_participants(view: ThreadView, n: int = 10) -> Figure | None:
         data.append({
             "type": "bar", "y": rows, "x": xs, "orientation": "h", "name": esc(k),
             "marker": {"color": _label_color(k)},
-            "hovertext": [f"<b>{esc(a)}</b>: {x} {esc(k)} of {sum(per[a].values())} comments"
+            "hovertext": [f"<b>{esc(a)}</b>: {x} {esc(k)} of "
+                          f"{count_of(sum(per[a].values()), 'comment')}"
                           for a, x in zip(names, xs, strict=True)],
             "hoverinfo": "text"})
     return _figure(
@@ -493,36 +500,63 @@ def active_participants(view: ThreadView, n: int = 10) -> Figure | None:
 # == index and compare pages ============================================================
 
 
+def chart_groups(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Site -> rows of its threads with comments (:func:`site_groups`): what the
+    comparison charts draw (threads without comments are in the site table only; sites
+    without any are left out)."""
+    live = {s: [r for r in rs if r.get("size")] for s, rs in site_groups(rows).items()}
+    return {s: rs for s, rs in live.items() if rs}
+
+
 def moderation_rate(row: Mapping[str, Any]) -> float | None:
     """Moderation count / comments of one thread (None without comments)."""
     size = row.get("size") or 0
     return (row.get("moderation_count") or 0) / size if size else None
 
 
+def _ci(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return ""
+    return f" ({low:.0%}–{high:.0%})".replace("%–", "–")
+
+
 def site_label_mix(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figure:
-    """100 % stacked horizontal bars: label mix of all classified comments of each site."""
+    """Grouped horizontal bars: the estimated share of each label per site (the site
+    table's pooled estimates, :func:`discourse.analyze.shares.site_shares`), with its 95 %
+    interval as error bars (a cluster bootstrap over the site's threads)."""
     sites = list(groups)
-    totals: dict[str, Counter[str]] = {s: Counter() for s in sites}
-    for s, rows in groups.items():
-        for row in rows:
-            totals[s].update(label_counts(row))
+    mixes = {s: site_shares(rows) for s, rows in groups.items()}
     rows_y = list(range(len(sites)))
     data = []
     for label in LABELS:
-        # the same pooled shares as the site table (discourse.analyze.sites)
-        shares = [totals[s][label] / (sum(totals[s].values()) or 1) for s in sites]
+        est = [(mix.estimate or {}).get(label) for mix in mixes.values()]
+        low = [(mix.low or {}).get(label) for mix in mixes.values()]
+        high = [(mix.high or {}).get(label) for mix in mixes.values()]
+        hover = []
+        for s, mix, e, lo, hi in zip(sites, mixes.values(), est, low, high, strict=True):
+            if e is None:
+                hover.append(f"<b>{esc(s)}</b><br>no labelled comments")
+                continue
+            note = "<br>too little to estimate this site's mix" if mix.too_small else ""
+            hover.append(f"<b>{esc(s)}</b><br>{label}: {e:.0%}{_ci(lo, hi)}, 95% interval<br>"
+                         f"{count_of(mix.labelled, 'labelled comment')} in "
+                         f"{count_of(mix.threads, 'thread')}{note}")
         data.append({
-            "type": "bar", "y": rows_y, "x": [100 * x for x in shares], "orientation": "h",
-            "name": label, "marker": {"color": LABEL_COLORS[label]},
-            "hovertext": [f"<b>{esc(s)}</b><br>{label}: {x:.0%} of "
-                          f"{sum(totals[s].values()):.0f} classified comments"
-                          for s, x in zip(sites, shares, strict=True)],
-            "hoverinfo": "text"})
+            "type": "bar", "y": rows_y, "x": [None if e is None else 100 * e for e in est],
+            "orientation": "h", "name": label, "marker": {"color": LABEL_COLORS[label]},
+            "error_x": {"type": "data", "symmetric": False, "color": INK, "thickness": 1.5,
+                        "width": 3,
+                        "array": [0 if e is None or h is None else 100 * (h - e)
+                                  for e, h in zip(est, high, strict=True)],
+                        "arrayminus": [0 if e is None or lo is None else 100 * (e - lo)
+                                       for e, lo in zip(est, low, strict=True)]},
+            "hovertext": hover, "hoverinfo": "text"})
     return _figure(
-        data, 120 + 34 * len(sites), barmode="stack", bargap=0.3,
+        data, 120 + 4 * 22 * len(sites), barmode="group", bargap=0.25, bargroupgap=0.05,
         yaxis=_axis(tickvals=rows_y, ticktext=[esc(first_words(s, 30)) for s in sites],
                     autorange="reversed", showgrid=False),
-        xaxis=_axis(title={"text": "share of classified comments (%)"}, range=[0, 100]))
+        xaxis=_axis(title={"text": "estimated share of labelled comments (%), 95% interval"},
+                    range=[0, 100]))
 
 
 #: Metrics drawn side by side per site on the compare page: (key, panel title).
@@ -556,7 +590,7 @@ def _jitter(i: int) -> float:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
+    return f"{v:.0f}" if float(v).is_integer() else fixed(v, 2, grouping=False)
 
 
 def shape_panels(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figure:
@@ -619,6 +653,14 @@ def shape_panels(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figure:
                    **layout)
 
 
+def _end(row: Mapping[str, Any], end: str) -> float:
+    """``share_rebuttal_<end>`` of a row, else the estimate (rows without an interval)."""
+    value = row.get(f"share_rebuttal_{end}")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return float(row["share_rebuttal"])
+    return float(value)
+
+
 def size_vs_rebuttal(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figure:
     """Scatter: thread size (log scale) against rebuttal share, one colour per site,
     marker area ~ participants; click a point to open the thread.  At most SCATTER_LIMIT
@@ -635,15 +677,24 @@ def size_vs_rebuttal(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figur
         data.append({
             "type": "scatter", "x": [row["size"] for row in pts],
             "y": [100 * row["share_rebuttal"] for row in pts], "mode": "markers",
+            "error_y": {"type": "data", "symmetric": False, "thickness": 1, "width": 0,
+                        "color": _alpha(SITE_COLORS[si % len(SITE_COLORS)], 0.5),
+                        "array": [100 * max(0.0, _end(row, "high") - row["share_rebuttal"])
+                                  for row in pts],
+                        "arrayminus": [100 * max(0.0, row["share_rebuttal"] - _end(row, "low"))
+                                       for row in pts]},
             "name": esc(first_words(site, 30)),
             "marker": {"color": SITE_COLORS[si % len(SITE_COLORS)], "opacity": 0.8,
                        "size": [10 + 2.5 * math.sqrt(row.get("participants") or 0)
                                 for row in pts],
                        "line": {"color": "white", "width": 1}},
             "hovertext": [f"<b>{esc(first_words(row.get('title') or '', 70))}</b><br>"
-                          f"{esc(site)}<br>{row['size']} comments · "
-                          f"{row['share_rebuttal']:.0%} rebuttals · "
-                          f"{row.get('participants') or 0} participants" for row in pts],
+                          f"{esc(site)}<br>{count_of(row['size'], 'comment')} · "
+                          f"{row['share_rebuttal']:.0%}"
+                          f"{_ci(row.get('share_rebuttal_low'), row.get('share_rebuttal_high'))}"
+                          f" rebuttals · "
+                          f"{count_of(row.get('participants') or 0, 'participant')}"
+                          for row in pts],
             "hoverinfo": "text", "customdata": [row.get("page") for row in pts]})
     sizes = [int(row["size"]) for _, row in keep] or [1]
     ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000,
@@ -655,9 +706,11 @@ def size_vs_rebuttal(groups: Mapping[str, Sequence[Mapping[str, Any]]]) -> Figur
 
 
 def thread_label_mix(rows: Iterable[Mapping[str, Any]]) -> Figure | None:
-    """One 100 % stacked bar per thread (sorted by rebuttal share); None beyond
-    PER_THREAD_LIMIT threads with classified comments."""
-    pts = [row for row in rows if row.get("classified")]
+    """One 100 % stacked bar per thread: its estimated label mix (sorted by rebuttal
+    share; hover gives each share's 95 % interval; threads too small to estimate their
+    mix are drawn pale); None beyond PER_THREAD_LIMIT threads with labelled comments."""
+    pts = [row for row in rows
+           if row.get("classified") and row.get("share_rebuttal") is not None]
     if not pts or len(pts) > PER_THREAD_LIMIT:
         return None
     pts.sort(key=lambda row: -(row.get("share_rebuttal") or 0))
@@ -665,16 +718,27 @@ def thread_label_mix(rows: Iterable[Mapping[str, Any]]) -> Figure | None:
     data = []
     for label in LABELS:
         key = f"share_{label.replace('-', '_')}"
+        hover = []
+        for row in pts:
+            n = row.get("labelled", row.get("classified"))
+            note = "<br>too few labelled comments to estimate the mix" \
+                if row.get("shares_too_small") else ""
+            hover.append(f"<b>{esc(first_words(row.get('title') or '', 70))}</b><br>"
+                         f"{label}: {_pct(row.get(key))}"
+                         f"{_ci(row.get(key + '_low'), row.get(key + '_high'))}, 95% interval"
+                         f"<br>of {count_of(n, 'labelled comment')}{note}")
         data.append({
             "type": "bar", "y": ys, "x": [100 * (row.get(key) or 0) for row in pts],
-            "orientation": "h", "name": label, "marker": {"color": LABEL_COLORS[label]},
-            "hovertext": [f"<b>{esc(first_words(row.get('title') or '', 70))}</b><br>"
-                          f"{label}: {_pct(row.get(key))} of {row['classified']} classified"
-                          for row in pts],
-            "hoverinfo": "text", "customdata": [row.get("page") for row in pts]})
+            "orientation": "h", "name": label,
+            "marker": {"color": LABEL_COLORS[label],
+                       "opacity": [0.4 if row.get("shares_too_small") else 1.0
+                                   for row in pts]},
+            "hovertext": hover, "hoverinfo": "text",
+            "customdata": [row.get("page") for row in pts]})
     return _figure(
         data, 110 + 30 * len(pts), barmode="stack", bargap=0.25,
         yaxis=_axis(tickvals=ys, autorange="reversed", showgrid=False,
                     ticktext=[esc(first_words(row.get("title") or "(untitled)", 42))
                               for row in pts]),
-        xaxis=_axis(title={"text": "share of classified comments (%)"}, range=[0, 100]))
+        xaxis=_axis(title={"text": "estimated share of labelled comments (%)"},
+                    range=[0, 100]))

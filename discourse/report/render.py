@@ -21,16 +21,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from discourse.analyze import LABEL_DEFINITIONS, METRIC_DEFINITIONS
-from discourse.analyze.sites import SITE_COLUMNS, format_value, site_table
+from discourse.analyze import shares as analyze_shares
+from discourse.analyze.sites import SITE_COLUMNS, format_cell, site_table
 from discourse.atomic import atomic_output
 from discourse.labels import LABELS, UNCERTAIN_BELOW, css_variables
+from discourse.numbers import count_of, fixed, plural, signed
 from discourse.report import charts as ch
 from discourse.report.view import (
     ESCALATION_DROP,
     ESCALATION_FLOOR,
     LIST_LIMIT,
     MAX_NEST,
-    UNLABELLED,
     ThreadView,
     label_key,
     summary_text,
@@ -43,16 +44,20 @@ INDEX_PAGE_SIZE = 1000
 #: Thread metrics defined on the comparison page (below the site-table columns).
 COMPARED = ["site", "size", "top_level", "max_depth", "width", "h_index", "wiener_index",
             "share_agreement", "share_rebuttal", "share_moderation", "share_off_topic",
+            "labelled", "not_labelled", "shares_too_small", "shares_from",
             "uncertain", "longest_rebuttal_chain", "escalation_slope", "participants",
             "participation_gini", "moderation_count"]
 #: Metrics defined on every thread page (the figures it shows).
 THREAD_DEFINED = ["site", "size", "top_level", "replies", "participants", "max_depth",
-                  "width", "h_index", "wiener_index", "classified", "uncertain",
+                  "width", "h_index", "wiener_index", "share_agreement", "share_rebuttal",
+                  "share_moderation", "share_off_topic", "labelled", "not_labelled",
+                  "shares_too_small", "shares_from", "classified", "uncertain",
                   "moderation_count", "longest_rebuttal_chain", "longest_back_and_forth",
                   "participation_gini", "escalation_slope", "reciprocity", "reentry_rate"]
 #: Metrics defined on the index (its columns).
 INDEX_DEFINED = ["site", "size", "participants", "max_depth", "share_agreement",
-                 "share_rebuttal", "share_moderation", "share_off_topic", "uncertain",
+                 "share_rebuttal", "share_moderation", "share_off_topic", "labelled",
+                 "not_labelled", "shares_too_small", "uncertain",
                  "longest_rebuttal_chain", "escalation_slope", "participation_gini"]
 MODERATION_RATE = ("Comments labelled moderation divided by all comments of the thread "
                    "(per site: over all comments of the site).")
@@ -106,7 +111,7 @@ def _num(value: Any, digits: int = 2) -> str:
         return "–"
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:,.{digits}f}"
+    return fixed(value, digits)
 
 
 def _pct(value: Any) -> str:
@@ -115,10 +120,16 @@ def _pct(value: Any) -> str:
     return f"{value:.0%}"
 
 
+def _ci(low: Any, high: Any) -> str:
+    """An interval as "38–52%" ("" when either end is missing)."""
+    lo, hi = _finite(low), _finite(high)
+    if lo is None or hi is None:
+        return ""
+    return f"{lo:.0%}–{hi:.0%}".replace("%–", "–")
+
+
 def _signed(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:+.2f}"
+    return signed(value)
 
 
 def _sortkey(value: Any) -> str:
@@ -140,7 +151,7 @@ class Renderer:
             loader=PackageLoader("discourse.report", "templates"), autoescape=True,
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(num=_num, pct=_pct, signed=_signed, sortkey=_sortkey,
-                                labelkey=label_key)
+                                labelkey=label_key, ci=_ci, count=count_of, plural=plural)
         self.env.globals.update(LABELS=LABELS, LABEL_COLORS=ch.LABEL_COLORS,
                                 comment_items=comment_items,
                                 LABEL_DEFINITIONS=LABEL_DEFINITIONS,
@@ -207,10 +218,7 @@ class Renderer:
     # -- thread page ----------------------------------------------------------------------
     def thread_page(self, view: ThreadView, row: Mapping[str, Any]) -> str:
         """The thread's page (the comment list's first LIST_LIMIT comments)."""
-        counts = view.label_counts()
-        total = sum(counts.values())
-        shares = [{"label": k, "key": label_key(None if k == UNLABELLED else k), "n": n,
-                   "share": n / total if total else 0.0} for k, n in counts.items()]
+        mix = label_mix(row, view.label_counts())
         charts: dict[str, ch.Chart | None] = {}
         if view.size:
             for key, title, build in THREAD_CHARTS:
@@ -219,7 +227,7 @@ class Renderer:
         definitions = self._definitions(THREAD_DEFINED)
         definitions.insert(1, ("layout", LAYOUT_DEFINITION, ""))
         return self._render(
-            "thread.html.j2", view=view, row=row, shares=shares, charts=charts,
+            "thread.html.j2", view=view, row=row, mix=mix, charts=charts,
             has_charts=bool(charts), csp=self.csp(charts=bool(charts), filters=view.size > 0),
             article=summary_text(view.thread.article), chains=view.rebuttal_chains(),
             back_and_forth=view.back_and_forth(), contested=view.contested(),
@@ -266,11 +274,9 @@ class Renderer:
         """The comparison page.  ``thread_pages``: the thread pages and index exist beside
         it (``discourse report``), so charts and the menu link to them; ``discourse
         compare`` writes this page alone, without those links."""
-        groups = ch.site_groups(rows)
         with_comments = [r for r in rows if r.get("size")]
         # Charts compare threads with comments only; sites without any are left out.
-        live = {s: [r for r in rs if r.get("size")] for s, rs in groups.items()}
-        live = {s: rs for s, rs in live.items() if rs}
+        live = ch.chart_groups(rows)
         charts: dict[str, ch.Chart | None] = {}
         if with_comments:
             for key, title, build in SITE_CHARTS:
@@ -287,8 +293,10 @@ class Renderer:
         definitions.append(("moderation_rate", MODERATION_RATE, ""))
         return self._render(
             "compare.html.j2", table=site_rows(rows), columns=SITE_COLUMNS,
+            headings=site_headings(),
             charts=charts, has_charts=bool(charts), csp=self.csp(charts=bool(charts)),
             definitions=definitions, n_threads=len(rows), n_with_comments=len(with_comments),
+            level=analyze_shares.LEVEL,
             nav={"index": thread_pages, "compare": True}, thread_pages=thread_pages,
             limits={"sites": ch.MAX_SITES, "scatter": ch.SCATTER_LIMIT,
                     "per_thread": ch.PER_THREAD_LIMIT, "points": ch.POINTS_LIMIT})
@@ -319,6 +327,34 @@ class Renderer:
 
 def _pct0(value: float) -> str:
     return f"{value:.0%}"
+
+
+def _finite(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def label_mix(row: Mapping[str, Any], counts: Mapping[str, int]) -> dict[str, Any]:
+    """The thread page's label mix from its metrics row: per label the estimated share,
+    its interval and the number of comments whose label it is (``counts``:
+    :meth:`ThreadView.label_counts`), plus the counts of the mix."""
+    rows = []
+    for label in LABELS:
+        key = f"share_{label.replace('-', '_')}"
+        estimate = _finite(row.get(key))
+        low, high = _finite(row.get(key + "_low")), _finite(row.get(key + "_high"))
+        rows.append({"label": label, "key": label_key(label), "n": counts.get(label, 0),
+                     "estimate": estimate, "low": low, "high": high,
+                     "interval": _ci(low, high) or "–"})
+    others = {k: n for k, n in counts.items() if k not in LABELS}
+    return {"rows": rows, "labelled": int(row.get("labelled") or 0),
+            "not_labelled": int(row.get("not_labelled") or 0),
+            "too_small": bool(row.get("shares_too_small")), "method": row.get("shares_from"),
+            "others": others, "level": analyze_shares.LEVEL,
+            "min_labelled": analyze_shares.MIN_LABELLED,
+            "max_width": analyze_shares.MAX_WIDTH}
 
 
 def comment_items(view: ThreadView, items: Sequence[Any], part: int) -> Markup:
@@ -366,7 +402,7 @@ def comment_items(view: ThreadView, items: Sequence[Any], part: int) -> Markup:
             add(f'    <span class="small">{v.confidence} confident'
                 f'{" (uncertain)" if uncertain else ""}</span>\n')
         if c.sentiment is not None:
-            add(f'    <span class="small">sentiment {c.sentiment:+.2f}</span>\n')
+            add(f'    <span class="small">sentiment {signed(c.sentiment)}</span>\n')
         if c.timestamp:
             add(f'    <span class="small">{esc(c.timestamp)}</span>\n')
         if c.score is not None:
@@ -392,7 +428,7 @@ def comment_items(view: ThreadView, items: Sequence[Any], part: int) -> Markup:
             below = view.below[v.id]
             more = f" · {below} in this subthread" if below > n else ""
             add(f'  <details class="replies" open>\n    <summary>{n} '
-                f'{"reply" if n == 1 else "replies"}{more}</summary>\n'
+                f'{plural(n, "reply")}{more}</summary>\n'
                 f'    <div class="children">\n')
         else:
             add("</article>\n")
@@ -407,14 +443,78 @@ def write_text(path: Path, text: str) -> None:
 
 def site_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The site table of ``compare.html`` and of ``discourse compare``'s printout: per site
-    (:func:`discourse.analyze.site_table`), each column as ``{"key", "value", "text"}``
-    (``text`` formatted by :func:`discourse.analyze.sites.format_value`)."""
+    (:func:`discourse.analyze.site_table`), each column as ``{"key", "value", "kind",
+    "text"}`` (``text`` formatted by :func:`discourse.analyze.sites.format_cell`: label
+    shares with their interval)."""
     out = []
     for stats in site_table(rows):
-        out.append({"site": stats["site"], "cells": [
-            {"key": key, "value": stats[key], "text": format_value(kind, stats[key]),
-             "kind": kind} for key, _, kind, _ in SITE_COLUMNS]})
+        out.append({"site": stats["site"], "too_small": stats.get("shares_too_small"),
+                    "mix": mix_background([stats.get(f"share_{label.replace('-', '_')}")
+                                           for label in LABELS]),
+                    "cells": [{"key": key, "value": stats[key], "kind": kind,
+                               "text": format_cell(kind, key, stats)}
+                              for key, _, kind, _ in SITE_COLUMNS]})
     return out
+
+
+#: The compare page's site table under group headings, with short column headings (the
+#: column's full heading and definition are its tooltip and its entry under Definitions):
+#: key -> (group, short heading).  Columns not named here keep their heading, ungrouped.
+SITE_HEADINGS: dict[str, tuple[str, str]] = {
+    "threads": ("threads", "all"), "with_comments": ("threads", "with comments"),
+    "comments": ("comments", "all"),
+    "labelled": ("label mix (95% interval)", "labelled"),
+    "not_labelled": ("label mix (95% interval)", "not labelled"),
+    "median_size": ("median per thread", "size"),
+    "median_max_depth": ("median per thread", "depth"),
+    "median_width": ("median per thread", "width"),
+    "median_h_index": ("median per thread", "h-index"),
+    "median_wiener_index": ("median per thread", "Wiener"),
+    "share_agreement": ("label mix (95% interval)", "agree"),
+    "share_rebuttal": ("label mix (95% interval)", "rebut"),
+    "share_moderation": ("label mix (95% interval)", "mod."),
+    "share_off_topic": ("label mix (95% interval)", "off-topic"),
+    "shares_too_small": ("label mix (95% interval)", "too uncertain"),
+    "share_uncertain": ("tone and moderation", "uncertain"),
+    "mean_escalation_slope": ("tone and moderation", "escal. (mean)"),
+    "median_participation_gini": ("tone and moderation", "Gini (median)"),
+    "moderation_rate": ("tone and moderation", "mod. rate"),
+}
+
+
+def site_headings() -> dict[str, list[dict[str, Any]]]:
+    """The two heading rows of the compare page's site table: ``groups`` (runs of
+    consecutive :data:`~discourse.analyze.sites.SITE_COLUMNS` in one group of
+    :data:`SITE_HEADINGS`, each ``{"title", "span"}``; "" for ungrouped columns) and
+    ``columns`` (each ``{"key", "heading", "full", "kind", "text"}``)."""
+    groups: list[dict[str, Any]] = []
+    columns = []
+    for key, heading, kind, text in SITE_COLUMNS:
+        group, short = SITE_HEADINGS.get(key, ("", heading))
+        if groups and groups[-1]["title"] == group and group:
+            groups[-1]["span"] += 1
+        else:
+            groups.append({"title": group, "span": 1})
+        columns.append({"key": key, "heading": short, "full": heading, "kind": kind,
+                        "text": text})
+    return {"groups": groups, "columns": columns}
+
+
+def mix_background(shares: Sequence[float | None]) -> str | None:
+    """A label mix as a CSS background (``shares`` in :data:`LABELS` order): one band of
+    each label's colour (the ``--agreement``… variables of the page) as wide as its share,
+    the rest in the track colour; None when a share is missing."""
+    stops, at = [], 0.0
+    for label, share in zip(LABELS, shares, strict=True):
+        value = _finite(share)
+        if value is None:
+            return None
+        end = min(100.0, at + 100 * value)
+        stops.append(f"var(--{label}) {at:.2f}% {end:.2f}%")
+        at = end
+    if at < 100:
+        stops.append(f"var(--line) {at:.2f}% 100%")
+    return "linear-gradient(to right, " + ", ".join(stops) + ")"
 
 
 def format_site_table(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -10,9 +10,13 @@ what they support:
   "branching" tree (some comment has two or more replies);
 * top-level comments and replies are counted apart (a top-level comment answers the
   article, it is not a reply);
-* label shares lead with agreement and rebuttal; off-topic, the least reliable label, is
-  mentioned last and flagged as such; uncertain labels are counted and, when they are the
-  majority, the shares are qualified.
+* label shares are estimates with a 95 % interval (:mod:`discourse.analyze.shares`) and
+  are said as their interval, rounded outwards ("about 40–55 % rebut and 45–60 % agree":
+  to 5 points when the interval is 10 points wide or more, else to whole points); they
+  lead with rebuttal and agreement; off-topic, the least reliable label, is mentioned last
+  (when its estimate reaches 5 %) and flagged as such; a thread too small to say
+  (``shares_too_small``) gets "too few labelled comments to estimate the mix" instead;
+  uncertain labels are counted and, when they are the majority, the shares are qualified.
 
 It is plain text (escaped by the templates like any other string).
 """
@@ -22,7 +26,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from discourse.analyze.shares import interval_text
 from discourse.labels import LABELS, UNCERTAIN_BELOW
+from discourse.numbers import count_of, fixed, signed
 
 #: Summaries are cut to this many characters (they are built from numbers, so this only
 #: matters for rows that carry unexpected values).
@@ -34,8 +40,8 @@ def _int(row: Mapping[str, Any], key: str) -> int:
     return int(value) if value is not None and value == value else 0
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+#: Counted nouns: the project's one pluralisation helper (:mod:`discourse.numbers`).
+_count = count_of
 
 
 def shape(row: Mapping[str, Any]) -> str:
@@ -79,6 +85,16 @@ def _shares(row: Mapping[str, Any]) -> dict[str, float] | None:
     return {k: float(v or 0.0) for k, v in values.items()}
 
 
+def _share_words(row: Mapping[str, Any], label: str, estimate: float) -> str:
+    """"40–55 %" from the row's interval of ``label`` (the estimate alone, "45 %", for
+    rows without one)."""
+    key = f"share_{label.replace('-', '_')}"
+    low, high = row.get(key + "_low"), row.get(key + "_high")
+    if low is None or high is None or low != low or high != high:
+        low = high = estimate
+    return interval_text(float(low), float(high))
+
+
 def describe(row: Mapping[str, Any]) -> str:
     """A few sentences describing the debate of a metrics row (see the module docstring).
 
@@ -100,15 +116,22 @@ def describe(row: Mapping[str, Any]) -> str:
         sentences.append("The comments are not classified yet.")
     else:
         classified = _int(row, "classified") or size
-        of = f"Of the {classified:,} labelled comments" if classified != size \
-            else f"Of the {classified:,} comments"
-        text = (f"{of}, {shares['rebuttal']:.0%} rebut and {shares['agreement']:.0%} agree "
-                f"with what they answer")
+        labelled = _int(row, "labelled") if row.get("labelled") is not None else classified
         mods = _int(row, "moderation_count")
-        if mods:
-            text += f"; {_count(mods, 'moderator intervention')}"
-        if shares["off-topic"]:
-            text += f"; {shares['off-topic']:.0%} look off-topic (the least reliable label)"
+        if row.get("shares_too_small"):
+            text = f"Too few labelled comments to estimate the mix ({labelled:,} labelled"
+            text += f", {_count(mods, 'moderator intervention')})" if mods else ")"
+        else:
+            of = f"Of the {labelled:,} labelled comments" if labelled != size \
+                else f"Of the {labelled:,} comments"
+            text = (f"{of}, about {_share_words(row, 'rebuttal', shares['rebuttal'])} rebut and "
+                    f"{_share_words(row, 'agreement', shares['agreement'])} agree with what "
+                    f"they answer")
+            if mods:
+                text += f"; {_count(mods, 'moderator intervention')}"
+            if shares["off-topic"] >= 0.05:
+                text += (f"; {_share_words(row, 'off-topic', shares['off-topic'])} look "
+                         f"off-topic (the least reliable label)")
         sentences.append(text + ".")
         uncertain = _int(row, "uncertain")
         if uncertain:
@@ -122,15 +145,15 @@ def describe(row: Mapping[str, Any]) -> str:
     extras = []
     chain = _int(row, "longest_rebuttal_chain")
     if chain >= 2:
-        extras.append(f"the longest run of rebuttals answering each other is {chain:,} comments")
+        extras.append(f"the longest run of rebuttals answering each other is {_count(chain, 'comment')}")
     gini = row.get("participation_gini")
     if gini is not None and gini >= 0.4 and participants >= 3:
-        extras.append(f"a few voices dominate (participation Gini {gini:.2f})")
+        extras.append(f"a few voices dominate (participation Gini {fixed(gini)})")
     slope = row.get("escalation_slope")
     if slope is not None and slope >= 0.1:
-        extras.append(f"tone sours as replies nest (escalation slope {slope:+.2f})")
+        extras.append(f"tone sours as replies nest (escalation slope {signed(slope)})")
     elif slope is not None and slope <= -0.1:
-        extras.append(f"tone softens as replies nest (escalation slope {slope:+.2f})")
+        extras.append(f"tone softens as replies nest (escalation slope {signed(slope)})")
     if extras:
         body = extras[0] if len(extras) == 1 else ", ".join(extras[:-1]) + " and " + extras[-1]
         sentences.append(body[0].upper() + body[1:] + ".")

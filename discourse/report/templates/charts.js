@@ -6,6 +6,10 @@
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
     toImageButtonOptions: {format: "png", scale: 2}
   };
+  // The toolbar stands in the chart's right margin; on a narrow chart plotly shrinks
+  // that margin and the toolbar would cover the last tick labels ("100"), so charts
+  // narrower than this have none (a phone has no hover to show it anyway).
+  var TOOLBAR_MIN_WIDTH = 400;
   // Chart clicks lead to a comment of this page ("#c-..."), a comment on a part page of
   // this thread ("~N#c-..."), or another report page ("name.html").
   var safeLink = /^(#c-[A-Za-z0-9_.-]+|~[0-9]+#c-[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+\.html)$/;
@@ -29,7 +33,9 @@
     }
     div.setAttribute("data-drawn", "1");
     var figure = JSON.parse(block.textContent);
-    window.Plotly.newPlot(div, figure.data, figure.layout, config).then(function (gd) {
+    var own = Object.assign({}, config,
+                            {displayModeBar: div.clientWidth >= TOOLBAR_MIN_WIDTH ? "hover" : false});
+    window.Plotly.newPlot(div, figure.data, figure.layout, own).then(function (gd) {
       gd.on("plotly_click", follow);
     });
   }
