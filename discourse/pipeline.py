@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from discourse.errors import DiscourseError, InputError
-from discourse.read.source import display_path, iter_document_paths
+from discourse.read.source import ALL, Selection, display_path, iter_document_paths
 from discourse.signals import worker_init
 
 T = TypeVar("T")
@@ -116,6 +116,7 @@ def run(
     on_failure: Callable[[Failure], None] | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    select: Selection = ALL,
 ) -> Iterator[T]:
     """Yield every result of ``work(path)`` for every document under ``paths``, in input
     order (a document may give several results: one per thread of a dump or export).
@@ -127,7 +128,9 @@ def run(
     (``scheduler`` address, or a local cluster of ``jobs`` workers); the paths must be
     readable by the workers.  With ``jobs == 1`` a document's results stream (a
     multi-GB dump is never held whole); in workers one document's results are collected
-    before they are sent back.
+    before they are sent back.  ``select``: which files of the folders are taken
+    (``--include``/``--exclude``); ``http(s)://`` addresses among ``paths`` are passed to
+    ``work`` as strings (it fetches them).
     """
     if engine not in ENGINES:
         raise DiscourseError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
@@ -135,7 +138,8 @@ def run(
     # Paths stream (a list of a million paths alone would take ~400 MB); this first walk
     # only counts them, and reports a missing path or an empty folder before any work.
     problems: list[InputError] = []
-    total = sum(1 for _ in iter_document_paths(paths, on_problem=problems.append))
+    total = sum(1 for _ in iter_document_paths(paths, on_problem=problems.append,
+                                               select=select))
     if not total:
         raise problems[0] if problems else InputError(None, "no documents to process")
     summary = summary if summary is not None else RunSummary()
@@ -146,7 +150,7 @@ def run(
         if on_failure is not None:
             on_failure(failure)
 
-    files = iter_document_paths(paths, on_problem=walk_problem)
+    files = iter_document_paths(paths, on_problem=walk_problem, select=select)
     task = _Task(work)
     jobs = min(resolve_jobs(jobs), total) if engine == "local" else resolve_jobs(jobs)
     if engine == "dask":
@@ -206,8 +210,10 @@ def _dask_results(task: _Task[T], files: Iterator[Path], jobs: int,
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise DiscourseError("--engine dask needs the dask extra: pip install "
-                             "'discourse[dask]'") from None
+        from discourse.install import pip_hint
+
+        raise DiscourseError(f"--engine dask needs the dask extra: {pip_hint('dask')}") \
+            from None
     import logging
 
     logging.getLogger("distributed").setLevel(logging.ERROR)

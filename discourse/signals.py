@@ -84,9 +84,12 @@ def interrupted_message(command: str | None, output: str | None, what: str) -> s
     if command in ("report", "compare") and output and _started is not None:
         pages = _written_since(Path(output), _started)
         if pages:
-            return (f"{what}; {len(pages)} thread page(s) already written to {output} are "
-                    f"kept, but its index.html and compare.html were not written for this "
-                    f"run; run the command again to complete the report")
+            from discourse.numbers import count_of
+
+            return (f"{what}; {count_of(len(pages), 'thread page')} already written to "
+                    f"{output} {'is' if len(pages) == 1 else 'are'} kept, but its index.html "
+                    f"and compare.html were not written for this run; run the command again "
+                    f"to complete the report")
     return f"{what}; no partial output files were left behind"
 
 

@@ -198,9 +198,10 @@ def test_stopped_report_says_which_pages_were_left(big_corpus, tmp_path, sig, co
     written = pages()
     assert written and not (out / "index.html").exists()
     last = err.strip().splitlines()[-1]
-    assert last == (f"{word}; {len(written)} thread page(s) already written to {out} are "
-                    f"kept, but its index.html and compare.html were not written for this run; "
-                    f"run the command again to complete the report")
+    n = len(written)
+    assert last == (f"{word}; {n} thread page{'s' if n != 1 else ''} already written to {out} "
+                    f"{'are' if n != 1 else 'is'} kept, but its index.html and compare.html were "
+                    f"not written for this run; run the command again to complete the report")
     assert not list(out.glob(".*.part"))
     assert (out / "notes.txt").read_text() == "the user's own file\n"
 

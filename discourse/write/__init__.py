@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from discourse.atomic import atomic_output
+from discourse.atomic import atomic_output, check_writable
 from discourse.model import Thread
 from discourse.write.table import (
     COMMENT_COLUMNS,
@@ -127,6 +127,8 @@ def _checked(name: str, out: str | None) -> Writer:
     check = getattr(writer, "check_output", None)
     if check is not None:
         check(out)
+    # -o naming a folder for a file, or under a file: one line before anything is read
+    check_writable(out, folder=bool(getattr(writer, "FOLDER", False)), example=f"out.{name}")
     return writer
 
 
@@ -145,26 +147,37 @@ def write_threads(threads: Iterable[Thread], fmt: str, out: str | None) -> int:
     return write_encoded((writer.encode(t) for t in threads), fmt, out)
 
 
-def write_encoded(encoded: Iterable[Any], fmt: str, out: str | None) -> int:
+def write_encoded(encoded: Iterable[Any], fmt: str, out: str | None,
+                  keep_if_none: Callable[[], bool] | None = None) -> int:
     """Write threads already encoded by :func:`encode_thread`; return how many.  Nothing
-    is written until the first thread is ready (see the module docs)."""
+    is written until the first thread is ready (see the module docs).  When there is no
+    thread at all and ``keep_if_none()`` is true (every document failed), nothing is
+    written: the file at ``out`` keeps what an earlier run wrote, and 0 is returned."""
     writer = _checked(fmt, out)
-    return writer.write(_primed(encoded), out)
+    items, empty = _first(encoded)
+    if empty and keep_if_none is not None and keep_if_none():
+        return 0
+    return writer.write(items, out)
 
 
 def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: str | None,
-               columns: Iterable[str], types: dict[str, str] | None = None) -> int:
+               columns: Iterable[str], types: dict[str, str] | None = None,
+               keep_if_none: Callable[[], bool] | None = None) -> int:
     """Write flat rows as CSV, Parquet (streamed in row groups), JSON or JSON Lines.
 
     ``types`` gives Parquet column types ("string", "int", "float", "bool"); columns not
     named are inferred from the first rows, and a column that is empty there is taken as
-    float when its name is not in ``types`` and all values seen are numbers or missing."""
+    float when its name is not in ``types`` and all values seen are numbers or missing.
+    ``keep_if_none``: as for :func:`write_encoded`."""
     writer = _checked(fmt, out)
     rows_of = getattr(writer, "write_rows", None)
     if rows_of is None:
         raise ValueError(f"format {fmt!r} does not write rows (choose from "
                          f"{', '.join(row_writer_names())})")
-    return rows_of(_primed(rows), out, list(columns), types or {})
+    items, empty = _first(rows)
+    if empty and keep_if_none is not None and keep_if_none():
+        return 0
+    return rows_of(items, out, list(columns), types or {})
 
 
 def write_records(records: Iterable[dict[str, Any]], fmt: str, out: str | None) -> int:
@@ -180,11 +193,16 @@ _NOTHING = object()
 def _primed(items: Iterable[Any]) -> Iterator[Any]:
     """``items`` with the first one already made: an error before the first item raises
     here, before the writer opens its output."""
+    return _first(items)[0]
+
+
+def _first(items: Iterable[Any]) -> tuple[Iterator[Any], bool]:
+    """(:func:`_primed` ``items``, whether there are none)."""
     items = iter(items)
     first = next(items, _NOTHING)
     if first is _NOTHING:
-        return iter(())
-    return _prepend(first, items)
+        return iter(()), True
+    return _prepend(first, items), False
 
 
 def _prepend(first: Any, rest: Iterator[Any]) -> Iterator[Any]:

@@ -22,6 +22,9 @@ def check_output(out: str | None) -> None:
     """Parquet is written to a file, never to standard output."""
     if out is None or out == "-":
         raise UsageError("Parquet output needs a file: give -o FILE.parquet")
+    from discourse.install import require
+
+    require("pyarrow", "parquet", "--format parquet")
 
 
 def encode(thread: Thread) -> list[dict[str, Any]]:

@@ -101,10 +101,31 @@ def _boolean(value: Any) -> bool:
     return bool(value) if not _missing(value) else False
 
 
+#: Encodings tried in turn for a comment table in CSV: UTF-8 (a byte-order mark allowed,
+#: as spreadsheets write it), then what a spreadsheet saves a CSV as on Windows (cp1252,
+#: announced with a warning).
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
 def _read_csv(path: Path) -> Any:
+    import warnings
+
     import pandas as pd
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
+    for encoding in CSV_ENCODINGS:
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
+                                encoding=encoding)
+        except UnicodeDecodeError:
+            if encoding == CSV_ENCODINGS[-1]:
+                raise
+            continue
+        if encoding != CSV_ENCODINGS[0]:
+            warnings.warn(f"{path}: not UTF-8; decoded as {encoding}", stacklevel=3)
+        break
+    from discourse.cells import restore_cells
+
+    restore_cells(frame)
     for column in frame.columns:  # an empty CSV cell is a missing value
         if column in _OPTIONAL_TEXT or COMMENT_TYPES.get(column, "string") != "string":
             frame[column] = pd.Series([None if v == "" else v for v in frame[column]],
@@ -116,7 +137,10 @@ def _read_csv(path: Path) -> Any:
 
 
 def _read_parquet(path: Path) -> Any:
-    import pyarrow.parquet as pq
+    from discourse.errors import DataError
+    from discourse.install import require
+
+    pq = require("pyarrow.parquet", "parquet", f"{path}: reading Parquet", DataError)
 
     table = pq.read_table(path)
     frame = table.to_pandas(types_mapper=None)

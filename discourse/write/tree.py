@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from discourse.model import Thread
+from discourse.numbers import count_of
 
 __all__ = ["format_tree", "strip_controls"]
 
@@ -36,7 +37,7 @@ def format_tree(thread: Thread, width: int = 72) -> str:
     if len(title) > 200:
         title = title[:199] + "…"
     where = thread.site or thread.layout or "no comments"
-    head = f"{title}  [{strip_controls(where)[:80]}, {len(thread.comments)} comments]"
+    head = f"{title}  [{strip_controls(where)[:80]}, {count_of(len(thread.comments), 'comment')}]"
     out = [head]
     for c in thread.comments:
         who = " ".join(strip_controls(c.author or "—")[:60].split()) or "—"
