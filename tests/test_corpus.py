@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from discourse.read import parse_file
+from discourse.read import find_reader, parse_file, why_empty
 from discourse.read.text import parse_text
 from discourse.testing.corpus import (
     MAX_COMMENTS,
@@ -59,7 +59,8 @@ def test_written_documents_parse_back_to_the_generated_trees(tmp_path: Path, poo
         assert parsed.title == thread.title
         assert parsed.article == thread.article
         assert _tree(parsed) == _tree(thread), path
-        assert parsed.warnings == []
+        # a document without comments says why, on one line (issue 21: no silent zero)
+        assert parsed.warnings == ([] if thread.comments else [why_empty(find_reader("text"))])
 
 
 @pytest.mark.parametrize("seed", range(4))
