@@ -177,3 +177,30 @@ def test_bad_labelled_data_is_one_line_exit_2(tmp_path, capsys, extra, message):
     assert not (tmp_path / "m.skops").exists()
 
 
+
+
+def test_placeholders_get_no_label_and_are_counted_apart():
+    """Issue 22, item 8: a deleted comment with empty text was "agreement 0.68" and a
+    pingback "agreement 0.63", both counted in the shares.  Now they keep their place in
+    the tree, get no label, say why, and the thread's mix counts them apart."""
+    from discourse.analyze.shares import thread_shares
+    from discourse.classify import annotate, load_model
+    from discourse.model import Comment, Thread
+
+    comments = [
+        Comment(id="1", parent_id=None, depth=0, author="a",
+                text="Great article, I agree with every word."),
+        Comment(id="2", parent_id="1", depth=1, author=None, text="", status="deleted"),
+        Comment(id="3", parent_id="2", depth=2, author="b", text="No, that is simply wrong."),
+        Comment(id="4", parent_id=None, depth=0, author="blog",
+                text="[…] linked from my blog […]", status="pingback"),
+    ]
+    thread = Thread(source="t", title="A post", article="The article.", comments=comments,
+                    layout=None)
+    labelled = annotate(load_model(None), thread)
+    by_id = {c.id: c for c in labelled.comments}
+    assert by_id["2"].label is None and by_id["2"].reasons == ["not labelled: deleted"]
+    assert by_id["4"].label is None and by_id["4"].reasons == ["not labelled: pingback"]
+    assert by_id["1"].label in LABELS and by_id["3"].label in LABELS
+    shares = thread_shares(labelled)
+    assert shares.labelled == 2 and shares.not_labelled == 2
