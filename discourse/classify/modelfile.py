@@ -35,6 +35,18 @@ from typing import Any
 
 from discourse.errors import ModelError
 
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes (hex), read in 1 MiB blocks: how model members and the
+    encoder's weights are checked before they are parsed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 ALLOW_LIST = MODELS_DIR / "allowed_types.json"
 #: Largest model file accepted (the bundled linear model is ~10 MB).
