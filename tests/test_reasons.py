@@ -59,6 +59,14 @@ def _check(thread, model) -> int:
             row = [[p.probabilities[label] for label in LABELS]]
             assert p.label == choose(row, model.decision)[0], (
                 f"{thread.source} {comment.id}: {p.label} under {p.probabilities}")
+            # a label that is not the most probable says so, first, naming the top label
+            # (the probabilities are rounded to 4 places: a tie there is no evidence)
+            top = max(p.probabilities, key=p.probabilities.get)
+            if p.probabilities[top] > p.probabilities[p.label] + 1e-4:
+                assert p.reasons[0].startswith(f"decision threshold: chosen over {top} ("), \
+                    (thread.source, comment.id, p.reasons)
+            elif p.probabilities[top] < p.probabilities[p.label]:
+                assert not p.reasons[0].startswith("decision threshold")
         checked += 1
     return checked
 

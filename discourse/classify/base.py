@@ -33,7 +33,7 @@ from discourse.classify.decide import (
     evidence_mask,
     with_rule,
 )
-from discourse.classify.explain import NO_REASON
+from discourse.classify.explain import NO_REASON, THRESHOLD_REASON
 from discourse.classify.pairs import thread_pairs
 from discourse.labels import LABELS
 from discourse.model import Thread
@@ -142,6 +142,9 @@ def _predict(model: Any, thread: Thread) -> tuple[list[Prediction], np.ndarray |
         label, row = labels[i], proba[i]
         confidence = float(row[LABELS.index(label)])
         why = reasons[i]
+        top = int(np.argmax(row))
+        if LABELS[top] != label:  # the cost-sensitive choice: say so, first
+            why = [THRESHOLD_REASON.format(top=LABELS[top], p=float(row[top])), *why][:3]
         if c.inline:
             label = "moderation"
             confidence = max(INLINE_CONFIDENCE, float(row[LABELS.index(label)]))

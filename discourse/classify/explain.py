@@ -43,7 +43,11 @@ PAIR_REASONS: dict[tuple[str, bool], tuple[str, frozenset[str]]] = {
 #: Labels each reason phrase may accompany (phrases before any ": cue words"), for tests.
 REASON_LABELS: dict[str, frozenset[str]] = {phrase: labels for phrase, labels in
                                             PAIR_REASONS.values()} | {
-    "wording": frozenset(LABELS), "inline moderator note": frozenset({"moderation"})}
+    "wording": frozenset(LABELS), "inline moderator note": frozenset({"moderation"}),
+    "decision threshold": frozenset(LABELS)}
+#: The reason given first when the label shown is not the most probable one: the model's
+#: decision offsets (:func:`discourse.classify.base.choose`) chose it at this margin.
+THRESHOLD_REASON = "decision threshold: chosen over {top} ({p:.0%}), as tuned on held-out sites"
 _CUE_FOR_FEATURE = {"agree_open": "agree_open", "agree_any": "agree_any",
                     "rebut_open": "rebut_open", "rebut_any": "rebut_any",
                     "moderation": "moderation", "off_topic": "off_topic",
