@@ -168,25 +168,19 @@ def evaluate_real_test(ev: Evaluation, model: Any, train: pd.DataFrame, test: pd
 
 def _recipe_proba(train: pd.DataFrame, test: pd.DataFrame, enc: Any, public: pd.DataFrame | None,
                   seed: int) -> tuple[np.ndarray, list[str]]:
-    """The shipped recipe run in full on ``train`` (inner split by site for the calibration
-    and decision offsets), applied to ``test``: (probabilities, labels)."""
+    """The shipped recipe run in full on ``train`` (:func:`discourse.lab.train.fit_recipe`,
+    with an inner split of a quarter of its sites for the calibration and decision
+    offsets), applied to ``test``: (probabilities, labels)."""
     from sklearn.model_selection import GroupShuffleSplit
 
-    from discourse.lab.select import calibrated_mix, tune_decision
-    from discourse.lab.train import SHIPPED, fit_members, member_proba
+    from discourse.lab.train import SHIPPED, fit_recipe
 
     inner = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=seed)
     fit_idx, dev_idx = next(inner.split(train, groups=train["site"]))
-    fit_rows, dev = train.iloc[fit_idx], train.iloc[dev_idx]
-    stance, linear = fit_members(fit_rows, SHIPPED, enc, public)
-    ps, pl = member_proba(stance, linear, dev)
-    mixed, calibration = calibrated_mix(ps, pl, SHIPPED.linear_weight, dev["label"])
-    decision = tune_decision(dev["label"], mixed)
-    stance, linear = fit_members(train, SHIPPED, enc, public)
-    ps, pl = member_proba(stance, linear, test)
-    w = SHIPPED.linear_weight
-    proba = calibration.apply((1 - w) * ps + w * pl)
-    return proba, choose(proba, decision)
+    model, _ = fit_recipe(train.iloc[fit_idx], train.iloc[dev_idx], SHIPPED, enc, public,
+                          refit=train)
+    proba = model.predict_proba(test)
+    return proba, choose(proba, model.decision)
 
 
 def evaluate_held_out(ev: Evaluation, real: pd.DataFrame, enc: Any,

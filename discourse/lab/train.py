@@ -117,42 +117,56 @@ def member_proba(stance: Any, linear: Any, pairs: pd.DataFrame) -> tuple[np.ndar
             linear.predict_proba(pairs, calibrated=False))
 
 
-def train_fast(roots: Any, recipe: Candidate = SHIPPED,
-               progress: Callable[[str], None] = lambda _: None, command: str = ""):
-    """The shipped ``fast`` ensemble by the recipe of this module's docstring; its
-    ``meta`` records the data, the recipe, the dev scores and the training time."""
-    from discourse import __version__
+def fit_recipe(train: pd.DataFrame, dev: pd.DataFrame, recipe: Candidate, enc: Any,
+               public: pd.DataFrame | None = None, refit: pd.DataFrame | None = None,
+               progress: Callable[[str], None] = lambda _: None):
+    """The recipe of this module's docstring: members fitted on ``train``; the mixture's
+    calibration and the decision offsets fitted on their predictions for ``dev``; members
+    refitted on ``refit`` (default: train + dev).  Returns ``(ensemble, dev scores)``; used
+    for the shipped model and, with inner splits, by the evaluation's held-out protocol."""
     from discourse.classify.ensemble import Ensemble
     from discourse.lab.select import dev_scores
 
-    start = time.perf_counter()
-    enc = encoder()
-    splits = real_splits(roots, progress)
-    public = public_pairs(roots) if recipe.public_weight > 0 else None
-    train, dev = splits["train"], splits["dev"]
-    progress(f"fitting on the train split ({len(train):,} comments) for the calibration")
+    progress(f"fitting on {len(train):,} comments for the calibration")
     stance, linear = fit_members(train, recipe, enc, public)
     ps, pl = member_proba(stance, linear, dev)
     mixed, calibration = calibrated_mix(ps, pl, recipe.linear_weight, dev["label"])
     decision = tune_decision(dev["label"], mixed)
     scores = dev_scores(dev["label"], mixed, decision)
     progress(f"dev: macro-F1 {scores['macro_f1']:.3f}, agreement vs rebuttal "
-             f"{scores['stance_f1']:.3f}; refitting on train + dev")
-    both = pd.concat([train, dev], ignore_index=True)
-    stance, linear = fit_members(both, recipe, enc, public)
-    enc.save()
-    counts = both.groupby("split")["label"].value_counts().unstack(fill_value=0)
-    meta = {"discourse_version": __version__, "recipe": recipe.name(),
-            "trained_rows": int(len(both)), "trained": time.strftime("%Y-%m-%d"),
-            "label_counts": {s: {k: int(v) for k, v in row.items()}
-                             for s, row in counts.iterrows()},
-            "dev_scores": {k: (round(v, 4) if isinstance(v, float) else v)
-                           for k, v in scores.items()},
-            "calibration_fitted_on": f"dev split ({len(dev):,} comments, "
-                                     f"{dev['site'].nunique()} sources)",
-            "command": command, "seconds": round(time.perf_counter() - start, 1)}
+             f"{scores['stance_f1']:.3f}; refitting")
+    rows = pd.concat([train, dev], ignore_index=True) if refit is None else refit
+    stance, linear = fit_members(rows, recipe, enc, public)
     return Ensemble([(stance, 1 - recipe.linear_weight), (linear, recipe.linear_weight)],
-                    name="fast", calibration=calibration, meta=meta, decision=decision)
+                    name="fast", calibration=calibration, decision=decision), scores
+
+
+def train_fast(roots: Any, recipe: Candidate = SHIPPED,
+               progress: Callable[[str], None] = lambda _: None, command: str = ""):
+    """The shipped ``fast`` ensemble by the recipe of this module's docstring
+    (:func:`fit_recipe` on the train and dev splits); its ``meta`` records the data, the
+    recipe, the dev scores and the training time."""
+    from discourse import __version__
+
+    start = time.perf_counter()
+    enc = encoder()
+    splits = real_splits(roots, progress)
+    public = public_pairs(roots) if recipe.public_weight > 0 else None
+    train, dev = splits["train"], splits["dev"]
+    model, scores = fit_recipe(train, dev, recipe, enc, public, progress=progress)
+    enc.save()
+    both = pd.concat([train, dev], ignore_index=True)
+    counts = both.groupby("split")["label"].value_counts().unstack(fill_value=0)
+    model.meta = {"discourse_version": __version__, "recipe": recipe.name(),
+                  "trained_rows": int(len(both)), "trained": time.strftime("%Y-%m-%d"),
+                  "label_counts": {s: {k: int(v) for k, v in row.items()}
+                                   for s, row in counts.iterrows()},
+                  "dev_scores": {k: (round(v, 4) if isinstance(v, float) else v)
+                                 for k, v in scores.items()},
+                  "calibration_fitted_on": f"dev split ({len(dev):,} comments, "
+                                           f"{dev['site'].nunique()} sources)",
+                  "command": command, "seconds": round(time.perf_counter() - start, 1)}
+    return model
 
 
 # -- the linear model's synthetic off-topic pairs (kept for user-data training) -------------
