@@ -430,6 +430,10 @@ def _llm_plan(args: argparse.Namespace, model) -> None:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    if not (getattr(args, "explain", False) or args.tree):
+        from discourse.write import _checked
+
+        _checked(args.format, args.output)  # a bad -o: one line before the model loads
     return _write_threads(args, _classifier(args), "classifying")
 
 
@@ -472,8 +476,9 @@ def cmd_import_labels(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from discourse.analyze import COLUMNS, thread_metrics
-    from discourse.write import write_rows
+    from discourse.write import _checked, write_rows
 
+    _checked(args.format, args.output)  # a bad -o: one line before the model loads
     console = _console(args)
     summary: RunSummary = RunSummary()
     rows = _processed(args, console, summary, _classifier(args), thread_metrics, "analyzing")

@@ -160,6 +160,12 @@ def _messages(doc: Document) -> Iterator[tuple[int, bytes, bytes]]:
 # -- one message ----------------------------------------------------------------------
 
 def _text_of_bytes(data: bytes, charset: str | None = None) -> str:
+    """``data`` decoded with the declared ``charset`` when it is a WHATWG encoding label
+    (a message naming ``unicode_escape``, ``rot13`` or ``undefined`` is not obeyed:
+    :mod:`discourse.read.encodings`), else UTF-8, cp1252 or latin-1."""
+    from discourse.read.encodings import codec_for_label
+
+    charset = codec_for_label(charset) if charset else None
     for encoding in (charset, "utf-8", "cp1252"):
         if not encoding:
             continue
@@ -172,7 +178,7 @@ def _text_of_bytes(data: bytes, charset: str | None = None) -> str:
 
 def _header(msg: Any, name: str) -> str:
     """A header decoded (encoded words, raw 8-bit bytes), folded onto one line."""
-    from email.header import decode_header, make_header
+    from email.header import decode_header
 
     value = msg.get(name)
     if value is None:
@@ -181,7 +187,11 @@ def _header(msg: Any, name: str) -> str:
     if any("\udc80" <= ch <= "\udcff" for ch in text):  # raw 8-bit bytes in the header
         text = _text_of_bytes(text.encode("utf-8", "surrogateescape"))
     with contextlib.suppress(ValueError, LookupError, UnicodeError, AssertionError, TypeError):
-        text = str(make_header(decode_header(text)))
+        # encoded words (=?charset?q?…?=) decoded as bodies are (WHATWG labels only);
+        # the words between them are ASCII (else the header is kept as it is written)
+        text = "".join(part if isinstance(part, str) else
+                       _text_of_bytes(part, charset) if charset else part.decode("ascii")
+                       for part, charset in decode_header(text))
     return " ".join(text.split())
 
 

@@ -149,27 +149,51 @@ def check_thread(record: dict) -> str | None:
 
 
 def read(doc: Document) -> Iterator[Thread]:
-    """Threads of a discourse JSON array or JSON Lines file."""
+    """Threads of a discourse JSON array or JSON Lines file.  One bad record does not
+    lose the others: a thread object with a field of the wrong type (``text`` an object,
+    ``author`` a list) and a JSON Lines line that is not JSON (an invalid UTF-8 byte, a
+    lone surrogate, a 10,000-digit number) are skipped, named with their place and field
+    in one warning on the document (:meth:`Document.note`); when no record is usable,
+    the first problem is the document's error."""
     import orjson
+
+    from discourse.read.structured import json_records
 
     data = doc.read_bytes()
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"["):
         try:
-            records = orjson.loads(stripped)
+            values = orjson.loads(stripped)
         except orjson.JSONDecodeError as exc:
             raise InputError(doc.source, json_error(exc, stripped)) from None
-        for i, record in enumerate(records, start=1):
-            yield _thread(record, doc, f"thread {i}")
-        return
-    for number, line in enumerate(stripped.split(b"\n"), start=1):
-        if not line.strip():
-            continue
+        records = ((f"thread {i}", record) for i, record in enumerate(values, start=1))
+    else:
+        offset = data.count(b"\n", 0, len(data) - len(stripped))  # lines stripped above
+        lines = ((number + offset, line)
+                 for number, line in enumerate(stripped.split(b"\n"), start=1))
+        records = ((f"line {number}", record) for number, record in json_records(doc, lines))
+    skipped: list[InputError] = []
+    good = 0
+    for where, record in records:
         try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(doc.source, f"line {number}: invalid JSON ({exc.msg})") from None
-        yield _thread(record, doc, f"line {number}")
+            thread = _thread(record, doc, where)
+        except InputError as exc:
+            skipped.append(exc)
+            continue
+        good += 1
+        yield thread
+    if skipped and not good:
+        raise skipped[0]
+    if skipped:
+        named = "; ".join(exc.problem for exc in skipped[:_NAMED_SKIPPED])
+        more = f" and {len(skipped) - _NAMED_SKIPPED} more" \
+            if len(skipped) > _NAMED_SKIPPED else ""
+        doc.note(f"{len(skipped)} thread record(s) skipped (the other {good} read): "
+                 f"{named}{more}")
+
+
+#: Skipped records named one by one in the warning of :func:`read` (then "and N more").
+_NAMED_SKIPPED = 3
 
 
 def json_error(exc: orjson.JSONDecodeError, data: bytes | str) -> str:

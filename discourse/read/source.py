@@ -420,8 +420,8 @@ class _ZstdFrames(io.RawIOBase):
     @property
     def incomplete(self) -> bool:
         """True when the data ended inside a frame."""
-        return not self.lost and self.frames + (self._state != "magic") > 0 and (
-            self._state != "magic" or bool(self._buf) or self._skip > 0)
+        return not self.lost and (self._state != "magic" or bool(self._buf)
+                                  or self._skip > 0)  # (a cut inside the first magic too)
 
     def readable(self) -> bool:
         return True
@@ -621,6 +621,10 @@ def _compression(path: Path) -> str | None:
         return "gzip"
     if magic.startswith(_ZSTD_MAGIC):
         return "zstd"
+    hinted = COMPRESSION_SUFFIXES.get(path.suffix.lower())
+    if magic and (hinted == "gzip" and _GZIP_MAGIC.startswith(magic)
+                  or hinted == "zstd" and _ZSTD_MAGIC.startswith(magic)):
+        return hinted  # cut inside the magic itself: truncated, said by the decompressor
     return None
 
 

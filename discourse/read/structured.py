@@ -80,7 +80,7 @@ def json_records(doc: Document, lines: Iterable[tuple[int, bytes]],
         try:
             value = orjson.loads(line.rstrip(b"\r\n"))
         except orjson.JSONDecodeError as exc:
-            bad.append((number, exc.colno, exc.msg))
+            bad.append((number, *_why_not_json(line, exc)))
             continue
         good += 1
         yield number, value
@@ -96,6 +96,18 @@ def json_records(doc: Document, lines: Iterable[tuple[int, bytes]],
     where = "" if note_on is None or note_on is doc else f"{doc.source}: "
     (note_on or doc).note(f"{where}{len(bad)} line(s) not valid JSON, skipped (the other "
                           f"{good} read): {named}{more}")
+
+
+def _why_not_json(line: bytes, exc: Any) -> tuple[int, str]:
+    """``(column, reason)`` of a line orjson refused: an invalid UTF-8 byte is named as
+    such (orjson says "surrogates not allowed" for any of them)."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        byte = line[bad.start:bad.start + 1].hex()
+        return len(line[:bad.start].decode("utf-8", "replace")) + 1, \
+            f"invalid UTF-8 byte 0x{byte}"
+    return exc.colno, exc.msg
 
 
 def unknown_json(doc: Document, what: str) -> InputError:

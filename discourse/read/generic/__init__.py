@@ -92,7 +92,8 @@ class Table:
 
 def _load(doc: Document, warnings: list[str]) -> Any:
     """One JSON document, or NDJSON (several lines each holding one JSON value) as a
-    list; a malformed NDJSON line is skipped with a line-numbered warning."""
+    list; a malformed NDJSON line is skipped with a line-numbered warning on the
+    document (:func:`~discourse.read.structured.json_records`)."""
     import orjson
 
     from discourse.read.structured import load_json
@@ -108,19 +109,10 @@ def _load(doc: Document, warnings: list[str]) -> Any:
         except orjson.JSONDecodeError:
             first = None
         if isinstance(first, dict | list):
-            out: list[Any] = []
-            bad: list[str] = []
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    out.append(orjson.loads(line.rstrip(b"\r")))
-                except orjson.JSONDecodeError as exc:
-                    bad.append(f"line {number}, column {exc.colno}")
-            if bad:
-                warnings.append(f"{len(bad)} malformed JSON line(s) skipped "
-                                f"({'; '.join(bad[:3])}{'; …' if len(bad) > 3 else ''})")
-            return out
+            from discourse.read.structured import json_records
+
+            # bad lines: one warning on the document (given once, not on every thread)
+            return [value for _, value in json_records(doc, enumerate(lines, start=1))]
     return load_json(doc, data)
 
 

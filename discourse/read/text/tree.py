@@ -188,7 +188,10 @@ def _finish_one(node: RawComment, noise: list[int], authors: dict[int, str]) -> 
     name = None
     if paras:
         first = paras[0][0]
-        both = author_and_text(first.content) if author_of(first.content) is None else None
+        # a list mark that opens no comment ("• Alex says" under a bare "★") is no part
+        # of the name
+        said = first.after_marker if first.marker else first.content
+        both = author_and_text(said) if author_of(said) is None else None
         if both is not None:
             # "alice says: First." -- the name is the author, the rest her text.
             node.author = both[0]
@@ -196,10 +199,11 @@ def _finish_one(node: RawComment, noise: list[int], authors: dict[int, str]) -> 
         else:
             name = authors.get(first.number) if first.number == node.line else None
             if name is None:
-                name = author_of(first.content)
+                name = author_of(said)
     if name is not None:
         node.author = name
-        node.text_lines.append(paras[0][0].number)
+        author_line = paras[0][0]
+        node.text_lines.append(author_line.number)
         rest = paras[0][1:]
         paras = ([rest] if rest else []) + paras[1:]
         # Date/time and "Reply" lines right under the author line are page furniture.
@@ -211,7 +215,7 @@ def _finish_one(node: RawComment, noise: list[int], authors: dict[int, str]) -> 
         if not paras:  # an author line and nothing else: keep the line, do not invent text
             node.author = None
             node.text_lines.clear()
-            paras = [[node.body[0]]] if node.body and node.body[0] is not None else []
+            paras = [[author_line]]  # (not the marker's line: a bare "★" holds nothing)
     # Furniture lines ending the comment ("Reply", "Like · Report", a timestamp).
     while paras and len(paras[-1]) > 0 and is_furniture(paras[-1][-1].content) and \
             (len(paras) > 1 or len(paras[-1]) > 1):
@@ -228,14 +232,28 @@ def _finish_one(node: RawComment, noise: list[int], authors: dict[int, str]) -> 
                 noise.append(ln.number)
             else:
                 lines.append(ln)
+        head: list[Line] = []  # lines of the paragraph that cannot start a note
+        if lines and lines[0].number == node.line and not node.inline and \
+                inline_note(lines[0].content):
+            # "• AK responds: …" as a comment's own first line: the comment is AK's, not
+            # a note inside it (split off, it would leave an empty comment on that line)
+            name, rest = inline_note(lines[0].content)  # type: ignore[misc]
+            if node.author is not None:  # "alice says: AK responds: …": her text
+                head = lines[:1]
+            elif rest:
+                node.author, head = name, [Line(lines[0].number, lines[0].indent, rest)]
+            else:
+                node.author = name
+                node.text_lines.append(lines[0].number)
+            lines = lines[1:]
         # An inline note runs from its "NAME responds:" line to the end of the paragraph.
         start = next((i for i, ln in enumerate(lines) if inline_note(ln.content)), None)
         if start is None:
-            if lines:
-                kept.append(lines)
+            if head + lines:
+                kept.append(head + lines)
             continue
-        if start:
-            kept.append(lines[:start])
+        if head or start:
+            kept.append(head + lines[:start])
         note_lines = lines[start:]
         name, text = inline_note("\n".join(ln.content for ln in note_lines))  # type: ignore[misc]
         notes.append(RawComment(line=note_lines[0].number, column=note_lines[0].indent,
