@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))  # tests.support (the renderer) from the repository root
 
 from run import PYTHON, run_measured  # noqa: E402
 
@@ -69,7 +70,7 @@ def big_article_text(article_bytes: int = 2_000_000, comments: int = 400, seed: 
     """A ``numbered``-layout document: title, an article of ``article_bytes`` bytes
     (paragraphs of ~2 KB), then ``comments`` comments, two thirds of them top-level."""
     from discourse.model import Comment, Thread
-    from discourse.testing.render import render
+    from tests.support.render import render
 
     rnd = random.Random(seed)
     paragraphs: list[str] = []
@@ -111,7 +112,7 @@ def paste_text(words: int = 20_000, seed: int = 1) -> str:
 def long_thread_text() -> str:
     """13 comments (bullets), alternately long pastes (6,000 words) and emoji runs (2,000)."""
     from discourse.model import Comment, Thread
-    from discourse.testing.render import render
+    from tests.support.render import render
 
     comments = []
     for i in range(13):

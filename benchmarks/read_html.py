@@ -16,7 +16,7 @@ For each set of pages it prints pages/s and MB/s (input bytes) of:
 Page sets: the shared real pages (``../shared/realpages/pages``, skipped when absent), the
 test fixtures of every comment system (``tests/fixtures/html``, small pages), and generated
 pages with ``--comments`` comments each for WordPress, Disqus and Hacker News
-(:mod:`discourse.testing.html_render`, fixed seed).  Each timing is the best of
+(:mod:`tests.support.html_render`, fixed seed).  Each timing is the best of
 ``--rounds`` runs over the whole set, in this process, after one warm-up run, in CPU
 time of this process (``time.process_time``: steadier than wall time on a shared
 machine; everything measured runs in this one thread).
@@ -32,14 +32,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # tests.support (the renderer) from the repository root
 
 import lxml.html  # noqa: E402
 import trafilatura  # noqa: E402
 
 from discourse.read.html import parse_html  # noqa: E402
 from discourse.read.html.base import iso_time  # noqa: E402
-from discourse.testing.html_render import (  # noqa: E402
+from tests.support.html_render import (  # noqa: E402
     AUTHORS,
     WORDS,
     Node,

@@ -6,7 +6,7 @@ One command, from the repository root::
 
 For each size a corpus is generated under ``benchmarks/out/`` (git-ignored; reused while
 the generator, the seeds and the seed number are unchanged) by
-:mod:`discourse.testing.corpus`, and these steps run on it, each in its own fresh process:
+:mod:`tests.support.corpus`, and these steps run on it, each in its own fresh process:
 
 1. ``scan``: read every file and match the parser's marker regex on every line — the
    ceiling for any Python line parser;
@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# the test helpers (tests.support: the synthetic corpus) import from the repository root
+sys.path.insert(0, str(ROOT))
 OUT = ROOT / "benchmarks" / "out"
 PYTHON = sys.executable
 #: The console script next to the interpreter (what users run), else ``python -m``.
@@ -214,7 +216,7 @@ class Corpus:
 def fingerprint(seeds_dir: Path) -> str:
     """Hash of what the corpus depends on: the generator, the renderer and the seeds."""
     h = hashlib.sha256()
-    for p in [ROOT / "discourse/testing/corpus.py", ROOT / "discourse/testing/render.py",
+    for p in [ROOT / "tests/support/corpus.py", ROOT / "tests/support/render.py",
               *sorted(seeds_dir.glob("*.txt"))]:
         h.update(p.name.encode())
         h.update(p.read_bytes())
@@ -248,7 +250,7 @@ def code_version() -> str:
 
 def ensure_corpus(label: str, size: int, seed: int, seeds_dir: Path) -> Corpus:
     """Generate the corpus for ``size`` bytes, or reuse it if its manifest still matches."""
-    from discourse.testing.corpus import generate_corpus
+    from tests.support.corpus import generate_corpus
 
     path = OUT / f"corpus-{label}-seed{seed}"
     manifest = path / "manifest.json"
@@ -518,7 +520,7 @@ def markdown(command: str, corpora: list[Corpus], results: list[Measurement],
     out += [f"- **{k}**: {v}" for k, v in machine().items()]
     out += [f"- **code measured**: {', '.join(sorted({m.code for m in results if m.code}))}"]
     out += ["", "## Corpora", "",
-            "Synthetic documents from `discourse.testing.corpus` (the seeds' articles and "
+            "Synthetic documents from `tests.support.corpus` (the seeds' articles and "
             "comments recombined into new trees; all three layouts).", "",
             "| corpus | documents | comments | MB | generated in s | |",
             "|---|---:|---:|---:|---:|---|"]
@@ -623,7 +625,7 @@ def markdown(command: str, corpora: list[Corpus], results: list[Measurement],
 
 # -- driver --------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
-    from discourse.testing.corpus import parse_size
+    from tests.support.corpus import parse_size
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)

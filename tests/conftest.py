@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-TESTS = Path(__file__).resolve().parent
-PROJECT = TESTS.parent
-SEEDS = PROJECT / "seeds"
-THREADS = TESTS / "fixtures" / "realthreads"
+# the project's folders (tests/support/paths.py), here too as before the tests moved
+from tests.support.paths import PROJECT, SEEDS, TESTS, THREADS  # noqa: F401
+
 #: Environment variables naming the shared folder and the public data folder.
 SHARED_ENV, DATA_ENV = "DISCOURSE_SHARED", "DISCOURSE_DATA"
 

