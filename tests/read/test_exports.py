@@ -29,11 +29,11 @@ from discourse.read.wordpress import read_wxr
 from discourse.write.convokit import write_corpus
 from tests.conftest import find_shared
 from tests.support import export_render as render
-from tests.support.paths import EXPORTS
+from tests.support.paths import EXPORTS, NO_SHARED
 
 FIXTURES = EXPORTS
 # the shared folder through conftest (DISCOURSE_SHARED=none: absent, these are skipped)
-REALPAGES = (find_shared() or FIXTURES / ".no-shared-folder") / "realpages"
+REALPAGES = (find_shared() or NO_SHARED) / "realpages"
 FIELDS = ("id", "parent_id", "depth", "author", "text", "timestamp", "score", "platform_id",
           "permalink", "status", "target_id", "quotes")
 PROPERTY = settings(max_examples=20, deadline=None,

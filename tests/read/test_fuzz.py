@@ -26,12 +26,12 @@ from hypothesis import strategies as st
 from discourse.cli import main
 from discourse.read import reader_names
 from tests.conftest import find_shared
-from tests.support.paths import PROJECT
+from tests.support.paths import NO_SHARED, PROJECT
 from tests.support.paths import SEEDS as SEED_DIR
 
 SEEDS = sorted(SEED_DIR.glob("*.txt"))
 # the shared folder through conftest (DISCOURSE_SHARED=none: absent, these are skipped)
-REALPAGES = (find_shared() or PROJECT / ".no-shared-folder") / "realpages"
+REALPAGES = (find_shared() or NO_SHARED) / "realpages"
 #: Bytes of a real document kept before mutating (HTML readers are slow on whole pages).
 CUT = 24_000
 

@@ -27,11 +27,11 @@ from tests.support.html_render import (
     render_hn,
     render_wordpress,
 )
-from tests.support.paths import HTML
+from tests.support.paths import HTML, NO_SHARED
 
 FIXTURES = HTML
 # the shared folder through conftest (DISCOURSE_SHARED=none: absent, these are skipped)
-REAL = (find_shared() or FIXTURES / ".no-shared-folder") / "realpages"
+REAL = (find_shared() or NO_SHARED) / "realpages"
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.html"))
 
 

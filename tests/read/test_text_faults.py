@@ -16,11 +16,11 @@ from discourse.model import Comment, Thread
 from tests.conftest import find_shared
 from tests.support.converters import CONVERTERS, available, convert, thread_html
 from tests.support.invariants import assert_nothing_lost
-from tests.support.paths import PROJECT
+from tests.support.paths import NO_SHARED
 from tests.support.strategies import threads
 
 # the shared folder through conftest (DISCOURSE_SHARED=none: absent, these are skipped)
-SHARED = (find_shared() or PROJECT / ".no-shared-folder") / "realpages"
+SHARED = (find_shared() or NO_SHARED) / "realpages"
 DUMPS = SHARED / "dumps"
 
 

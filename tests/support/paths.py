@@ -17,3 +17,6 @@ EXPORTS = FIXTURES / "exports"
 HTML = FIXTURES / "html"
 #: The seeds' expected trees.
 GOLDEN = TESTS / "golden"
+#: Where the shared folder would be when there is none: a name that says so in a skip
+#: reason (``../shared absent or DISCOURSE_SHARED=none``), never a real folder.
+NO_SHARED = Path("[no shared folder: ../shared absent or DISCOURSE_SHARED=none]")
