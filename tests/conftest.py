@@ -90,3 +90,14 @@ def threads_dir() -> Path:
     if not THREADS.is_dir():
         pytest.skip(f"{THREADS} absent: the labelled real threads' files are missing")
     return THREADS
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto`` (the project's default, pyproject ``addopts``): one worker per CPU this
+    process may run on (``sched_getaffinity``, not the host's count a container reports),
+    at most 4 — each worker loads the model (~400 MB)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(4, cpus))
