@@ -872,9 +872,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import_labels)
 
     p = sub.add_parser("evaluate", help="per-class scores against baselines",
-                       description="Evaluate against baselines. Without DATA: seeds thread-CV, "
-                                   "each public set's held-out split and cross-dataset. With "
-                                   "DATA: the model on the user's labelled pairs.")
+                       description="Evaluate against baselines. Without DATA (a clone): the "
+                                   "shipped model on the labelled real threads' test sites, "
+                                   "the recipe with whole sites held out, the public test "
+                                   "splits and the seeds. With DATA: the model on your "
+                                   "labelled pairs.")
     p.add_argument("data", nargs="*", metavar="DATA")
     p.add_argument("--model", metavar="MODEL", help="model for DATA: " + MODEL_HELP)
     p.add_argument("-o", "--output", default="reports", metavar="DIR",
@@ -888,7 +890,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "tests/fixtures/realthreads)")
     p.add_argument("--seeds-only", action="store_true", help="skip the public data")
     p.add_argument("--max-train", type=int, default=None, metavar="N",
-                   help="subsample training sets to N pairs (quick runs)")
+                   help="subsample the sources-held-out protocol to N comments (quick runs)")
     _pair_args(p)
     _llm_options(p)
     _verbosity(p)
