@@ -29,9 +29,13 @@ from discourse.read.source import Document
 from tests.support import bbs_render, mail_render
 from tests.support import export_render as render
 from tests.support.paths import EXPORTS, THREADS
+from tests.support.trees import summary as _summary
+from tests.support.trees import tree_of
 
 FIXTURES = EXPORTS
 REAL = THREADS
+
+#: Mail and BBS expected files predate the ``role`` field.
 FIELDS = ("id", "parent_id", "depth", "author", "text", "timestamp", "score", "platform_id",
           "permalink", "status", "target_id", "quotes")
 PROPERTY = settings(max_examples=25, deadline=None,
@@ -40,14 +44,7 @@ PROPERTY = settings(max_examples=25, deadline=None,
 
 
 def summary(t: Thread) -> dict:
-    return {"title": t.title, "article": t.article, "author": t.author, "site": t.site,
-            "url": t.url, "published": t.published, "format": t.format,
-            "thread_id": t.thread_id, "missing": t.missing, "warnings": t.warnings,
-            "comments": [{k: getattr(c, k) for k in FIELDS} for c in t.comments]}
-
-
-def tree_of(t: Thread) -> list[tuple]:
-    return [(c.id, c.parent_id, c.author, c.text) for c in t.comments]
+    return _summary(t, FIELDS)
 
 
 # -- fixtures with hand-checked expected trees -----------------------------------------

@@ -28,26 +28,10 @@ from discourse.read.source import Document
 from tests.support import export_render as render
 from tests.support import platform_render as prender
 from tests.support.paths import EXPORTS, THREADS
+from tests.support.trees import PROPERTY, summary, tree_of
 
 FIXTURES = EXPORTS
 REAL = THREADS
-FIELDS = ("id", "parent_id", "depth", "author", "text", "timestamp", "score", "platform_id",
-          "permalink", "status", "role", "target_id", "quotes")
-PROPERTY = settings(max_examples=20, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
-
-
-def summary(t: Thread) -> dict:
-    return {"title": t.title, "article": t.article, "author": t.author, "site": t.site,
-            "url": t.url, "published": t.published, "format": t.format,
-            "thread_id": t.thread_id, "missing": t.missing, "warnings": t.warnings,
-            "comments": [{k: getattr(c, k) for k in FIELDS} for c in t.comments]}
-
-
-def tree_of(t: Thread) -> list[tuple]:
-    return [(c.id, c.parent_id, c.author, c.text) for c in t.comments]
-
 
 # -- fixtures with hand-checked expected trees -----------------------------------------------
 
