@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -71,13 +71,34 @@ def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] | None = None,
     _run_options(p)
 
 
+class _Names(Sequence[str]):
+    """Option choices listed only when asked for (a value to check, a help page): listing
+    the readers or the writers imports every one of them, which ``discourse --help`` and
+    the commands that do not read or write documents need not pay for."""
+
+    def __init__(self, names: Callable[[], tuple[str, ...]]) -> None:
+        self._names = names
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
 def _run_options(p: argparse.ArgumentParser) -> None:
     """Options of the commands that process documents: reading, parallelism, engine."""
     from discourse.read import reader_names
 
-    p.add_argument("-f", "--from", dest="input_format", choices=reader_names(),
+    p.add_argument("-f", "--from", dest="input_format", choices=_Names(reader_names),
                    metavar="FORMAT", help="read every document with this reader instead of "
-                   f"detecting it from the content ({', '.join(reader_names())})")
+                   "detecting it from the content (%(choices)s)")
     p.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                    help="refuse documents (and fetched pages) larger than this after "
                         "decompression, e.g. 50MB, 1GiB (default 64MiB; NDJSON dumps "
@@ -361,6 +382,10 @@ def _classifier(args: argparse.Namespace) -> Callable[[Thread], Thread]:
     if args.model == "llm":
         model.warn = _console(args).warn
         _llm_plan(args, model)
+    elif args.jobs != 1 and args.engine == "local":
+        prepare = getattr(model, "prepare", None)
+        if prepare is not None:  # the sentence encoder, loaded once for every worker
+            prepare()
     return partial(classify_thread, model=spec)
 
 

@@ -217,13 +217,23 @@ def _dask_results(task: _Task[T], files: Iterator[Path], jobs: int,
     import logging
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
+    import dask
+
     cluster = None
     try:
         if scheduler:
             client = Client(scheduler, timeout="10s")
         else:
-            cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
+            # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which also turns
+            # off glibc's adaptive mmap threshold: every array over 128 KiB (the sentence
+            # encoder makes many) is then mapped and unmapped anew, and a classify run
+            # spent 10 s in the kernel against 1 s with --jobs.  Our own short-lived
+            # cluster keeps glibc's defaults (a MALLOC_TRIM_THRESHOLD_ the user set still
+            # wins: dask takes it from the environment).
+            with dask.config.set({"distributed.nanny.pre-spawn-environ."
+                                  "MALLOC_TRIM_THRESHOLD_": None}):
+                cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1,
+                                       processes=True, dashboard_address=None)
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
         raise DiscourseError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None

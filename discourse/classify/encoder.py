@@ -111,6 +111,11 @@ class SentenceEncoder:
                                  f"{exc}); reinstall: {INSTALL_HINT}") from None
         return self._model
 
+    def load(self) -> None:
+        """Load (and check) the encoder now rather than at the first text: before worker
+        processes are forked, so that they share it instead of each loading it."""
+        self._loaded()
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of ``texts`` in order; each distinct (cut) text is encoded once."""
         cut = [t[: self.max_chars].strip() if isinstance(t, str) else "" for t in texts]

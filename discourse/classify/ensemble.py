@@ -60,18 +60,30 @@ class Ensemble(ModelMethods):
     def predict_proba(self, pairs: pd.DataFrame) -> np.ndarray:
         return self.score(pairs).proba
 
+    def prepare(self) -> None:
+        """Load what the members need for scoring now (see
+        :meth:`~discourse.classify.stance.StanceModel.prepare`)."""
+        for member in self.members:
+            prepare = getattr(member, "prepare", None)
+            if prepare is not None:
+                prepare()
+
     def score(self, pairs: pd.DataFrame) -> Scored:
         """The (calibrated) weighted mean of the members' probabilities, with the first
         reasons and sentiment a member gives."""
+        from discourse.classify.features import cached_sentiment
+
         out = Scored(np.zeros((len(pairs), len(LABELS))))
-        for member, weight in zip(self.members, self.weights, strict=True):
-            if weight == 0 and (out.reasons is not None or not getattr(member, "explains",
-                                                                      False)):
-                continue
-            scored = score(member, pairs)
-            out.proba = out.proba + weight * scored.proba
-            out.reasons = out.reasons or scored.reasons
-            out.sentiment = scored.sentiment if out.sentiment is None else out.sentiment
+        # each member computes the pair features of the same texts: VADER once per text
+        with cached_sentiment():
+            for member, weight in zip(self.members, self.weights, strict=True):
+                if weight == 0 and (out.reasons is not None
+                                    or not getattr(member, "explains", False)):
+                    continue
+                scored = score(member, pairs)
+                out.proba = out.proba + weight * scored.proba
+                out.reasons = out.reasons or scored.reasons
+                out.sentiment = scored.sentiment if out.sentiment is None else out.sentiment
         if len(out.proba):
             out.proba = self.calibration.apply(out.proba)
         return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -128,28 +129,32 @@ def _distinct(*columns: list[str]) -> tuple[list[str], list[np.ndarray]]:
     return list(index), codes
 
 
-_PROFILE_CACHE: dict[str, tuple[float, float, float, float]] | None = None
+#: The VADER profiles remembered by :func:`cached_sentiment`, per thread.
+_PROFILES = threading.local()
 
 
 @contextmanager
 def cached_sentiment() -> Iterator[None]:
     """Remember VADER profiles of texts while training/evaluating (many fits over the same
-    texts); off by default so that streaming prediction keeps memory flat."""
-    global _PROFILE_CACHE
-    previous = _PROFILE_CACHE
-    _PROFILE_CACHE = {} if previous is None else previous
+    texts) and while the members of an ensemble score one thread (each computes the pair
+    features); off otherwise, so that streaming prediction keeps memory flat.  Per thread:
+    one thread's cache is never another's."""
+    previous = getattr(_PROFILES, "cache", None)
+    _PROFILES.cache = {} if previous is None else previous
     try:
         yield
     finally:
-        _PROFILE_CACHE = previous
+        _PROFILES.cache = previous
 
 
 def _profile(text: str) -> tuple[float, float, float, float]:
-    if _PROFILE_CACHE is None:
+    cache: dict[str, tuple[float, float, float, float]] | None = getattr(_PROFILES, "cache",
+                                                                         None)
+    if cache is None:
         return sentiment_profile(text)
-    found = _PROFILE_CACHE.get(text)
+    found = cache.get(text)
     if found is None:
-        found = _PROFILE_CACHE[text] = sentiment_profile(text)
+        found = cache[text] = sentiment_profile(text)
     return found
 
 

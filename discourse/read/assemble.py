@@ -118,6 +118,7 @@ def assemble(posts: Iterable[Post], warnings: list[str] | None = None,
     if sort_siblings:
         for group in kids.values():
             group.sort(key=lambda i: (items[i].order is None, _sortable(items[i].order), i))
+    del seen, keys, parent_of, state  # a thread of a million posts: free them before the tree
 
     out: list[Comment] = []
     stack: list[tuple[int, str | None, str, int]] = []  # (item, parent id, id, depth)
@@ -126,6 +127,7 @@ def assemble(posts: Iterable[Post], warnings: list[str] | None = None,
     while stack:
         i, parent_id, cid, depth = stack.pop()
         post = items[i]
+        items[i] = None  # type: ignore[call-overload]  # each post dropped as its comment is made
         out.append(Comment(id=cid, parent_id=parent_id, depth=depth, author=post.author,
                            text=post.text, inline=post.inline, quotes=list(post.quotes),
                            line=post.line, timestamp=post.timestamp, score=post.score,

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -318,7 +318,7 @@ def read_ndjson(doc: Document, spill_bound: int = SPILL_BOUND,
                 doc.explain.append("reddit-ndjson: submissions only; they give titles to "
                                    "the comments dump beside this file")
         first = True
-        for link, records in groups.groups():
+        for link, records in groups.groups(streamed=True):
             post = groups.get_side(link)
             thread = _thread_from_post(post, "reddit-ndjson")
             thread.thread_id = link
@@ -330,18 +330,11 @@ def read_ndjson(doc: Document, spill_bound: int = SPILL_BOUND,
             if post is None:
                 thread.warnings.append(f"no submission for t3_{link} in this file or a "
                                        f"submissions dump beside it; title and article unknown")
-            posts = []
-            for rec in records:
-                parent = rec.get("parent_id")
-                parent_key = None
-                if isinstance(parent, str) and not parent.startswith("t3_"):
-                    parent_key = _strip_prefix(parent)
-                p = _comment_post(rec, parent_key, order=_order(rec.get("created_utc")))
-                p.line = rec.get("_line")
-                if p.permalink is None and sub:
-                    p.permalink = f"{REDDIT}/r/{sub}/comments/{link}/_/{p.key}/"
-                posts.append(p)
-            thread.comments = assemble(posts, thread.warnings, sort_siblings=True)
+            # records become posts one at a time, each record dropped as its post is made:
+            # a thread of a million comments never holds both forms whole
+            thread.comments = assemble(_posts(records, sub, link), thread.warnings,
+                                       sort_siblings=True)
+            del records
             _placeholder_warning(thread)
             if first and other:
                 thread.warnings.append(f"{other} line(s) of this file are neither Reddit "
@@ -349,6 +342,20 @@ def read_ndjson(doc: Document, spill_bound: int = SPILL_BOUND,
             first = False
             attach_quotes_and_targets(thread)
             yield thread
+
+
+def _posts(records: Iterable[dict[str, Any]], sub: str | None, link: str) -> Iterator[Post]:
+    """The comment posts of one thread's records."""
+    for rec in records:
+        parent = rec.get("parent_id")
+        parent_key = None
+        if isinstance(parent, str) and not parent.startswith("t3_"):
+            parent_key = _strip_prefix(parent)
+        p = _comment_post(rec, parent_key, order=_order(rec.get("created_utc")))
+        p.line = rec.get("_line")
+        if p.permalink is None and sub:
+            p.permalink = f"{REDDIT}/r/{sub}/comments/{link}/_/{p.key}/"
+        yield p
 
 
 def _is_array(doc: Document) -> bool:

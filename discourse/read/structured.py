@@ -210,6 +210,13 @@ def _compact(record: dict[str, Any]) -> bytes:
     return memoryview(orjson.dumps(record)).tobytes()
 
 
+def _drained(records: list[Any]) -> Iterator[Any]:
+    """The items of ``records`` in order, each removed from the list as it is given."""
+    records.reverse()
+    while records:
+        yield records.pop()
+
+
 class Grouper:
     """Group records (JSON-serialisable dicts) by a key in bounded memory.
 
@@ -325,14 +332,17 @@ class Grouper:
             self._db.executemany("INSERT INTO r VALUES (?, ?, ?)",
                                  [(k, start + i, v) for i, (k, v) in enumerate(rows)])
 
-    def groups(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        """``(key, records)`` for every group, one at a time (see the class docs)."""
-        import orjson
-
+    def groups(self, streamed: bool = False) -> Iterator[tuple[str, Any]]:
+        """``(key, records)`` for every group, one at a time (see the class docs): a list
+        of records, or with ``streamed`` an iterator over them that gives each record up
+        as it goes (taken off the list in memory, read from the spill a batch of rows at a
+        time) and must be consumed before the next group is asked for, so that one group
+        of a million records is never held whole."""
         keys = sorted(self._first, key=self._first.__getitem__)
         if self._db is None:
             for key in keys:
-                yield key, self._memory.pop(key, [])
+                yield key, _drained(self._memory.pop(key, [])) if streamed else \
+                    self._memory.pop(key, [])
             return
         if self._pending:
             self._insert(self._pending)
@@ -341,10 +351,22 @@ class Grouper:
             self._db.commit()
             self._db.execute("CREATE INDEX rk ON r (k, seq)")  # needs room too
         for key in keys:
+            yield key, self._spilled(key) if streamed else list(self._spilled(key))
+
+    def _spilled(self, key: str) -> Iterator[dict[str, Any]]:
+        """The records of group ``key`` from the spill, in arrival order."""
+        import orjson
+
+        assert self._db is not None
+        with self._disk():
+            cursor = self._db.execute("SELECT v FROM r WHERE k = ? ORDER BY seq", (key,))
+        while True:
             with self._disk():
-                rows = self._db.execute("SELECT v FROM r WHERE k = ? ORDER BY seq",
-                                        (key,)).fetchall()
-            yield key, [orjson.loads(v) for (v,) in rows]
+                rows = cursor.fetchmany(_BATCH)
+            if not rows:
+                return
+            for (v,) in rows:
+                yield orjson.loads(v)
 
     @contextlib.contextmanager
     def _disk(self) -> Iterator[None]:

@@ -27,6 +27,9 @@ from discourse.read.text.quotes import QuoteCandidates, normalise
 _MENTION = re.compile(r"^\s*(?:(?:(?:to|re)\b|@)\s*:?\s*)?@?(?P<name>[^\s:,@][^:,\n]{0,60}?)\s*[:,]\s",
                       re.IGNORECASE)
 _AT = re.compile(r"^\s*@(?P<name>[\w.\-’']{1,40})")
+#: Normalised texts of answered comments kept for their next replies (each is recomputed
+#: when needed after the cache was emptied: the same result, in bounded memory).
+_NORM_CACHE = 4096
 
 
 def _key(name: str) -> str:
@@ -45,9 +48,12 @@ def attach_quotes_and_targets(thread: Thread) -> None:
     norm_cache: dict[str, str] = {}
 
     def norm(c: Comment) -> str:
-        if c.id not in norm_cache:
-            norm_cache[c.id] = normalise(c.text)
-        return norm_cache[c.id]
+        found = norm_cache.get(c.id)
+        if found is None:
+            if len(norm_cache) >= _NORM_CACHE:  # bounded: a thread of a million comments
+                norm_cache.clear()
+            found = norm_cache[c.id] = normalise(c.text)
+        return found
 
     index = {c.id: c for c in comments}
     article_norm = normalise(thread.article)
