@@ -145,7 +145,7 @@ class StanceModel(ModelMethods):
     def prepare(self) -> None:
         """Load what scoring needs (the sentence encoder) now: the CLI calls it before it
         forks ``--jobs`` workers, which then share the loaded encoder (copy-on-write)
-        instead of each loading it (about 1 s of CPU and 150 MB each)."""
+        instead of each loading its own copy (about 1 s of CPU each)."""
         if {"reply", "interaction", "parent"} & set(self.blocks):
             load = getattr(self.encoder, "load", None)
             if load is not None:
