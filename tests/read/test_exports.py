@@ -30,6 +30,7 @@ from discourse.write.convokit import write_corpus
 from tests.conftest import find_shared
 from tests.support import export_render as render
 from tests.support.paths import EXPORTS, NO_SHARED
+from tests.support.trees import read_any_json
 
 FIXTURES = EXPORTS
 # the shared folder through conftest (DISCOURSE_SHARED=none: absent, these are skipped)
@@ -606,19 +607,7 @@ _JSON = st.recursive(_SCALARS, lambda inner: st.one_of(
                                     {"post_number": 2, "reply_to_post_number": True}]},
           "title": None, "url": "https://x"}, "discourse-forum-json", False)
 def test_any_json_gives_threads_or_one_line_error(tmp_path_factory, value, fmt, lines):
-    path = tmp_path_factory.mktemp("j") / "x.json"
-    if lines and isinstance(value, list):
-        path.write_bytes(b"\n".join(orjson.dumps(v) for v in value) + b"\n")
-    else:
-        path.write_bytes(orjson.dumps(value))
-    try:
-        threads = read_file(path, fmt)
-    except InputError as exc:
-        assert "\n" not in str(exc)
-        return
-    for t in threads:
-        assert isinstance(t, Thread)
-        orjson.dumps(t.to_dict())  # JSON-serialisable
+    read_any_json(tmp_path_factory.mktemp("j"), value, fmt, lines)
 
 
 _TAGS = st.sampled_from(["thread", "post", "parent", "message", "author", "name", "username",

@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from discourse.cli import main
 from discourse.errors import InputError
-from discourse.model import Thread
 from discourse.read import READERS, find_reader, read_file, reader_names, readers, why_empty
 from discourse.read.detect import detect
 from discourse.read.generic import sniff as generic_sniff
@@ -29,7 +28,7 @@ from discourse.read.source import Document
 from tests.support import export_render as render
 from tests.support import generic_render as gen
 from tests.support.paths import EXPORTS, PROJECT, THREADS
-from tests.support.trees import PROPERTY, summary, tree_of
+from tests.support.trees import PROPERTY, read_any_json, summary, tree_of
 
 FIXTURES = EXPORTS
 REAL = THREADS
@@ -362,19 +361,7 @@ _MINE = [
 @example({"result": {"a/b": {"author": "a", "permlink": "b", "parent_author": "a",
                              "parent_permlink": "b", "body": "self"}}}, "hive-json", False)
 def test_any_json_gives_threads_or_one_line_error(tmp_path_factory, value, fmt, lines):
-    path = tmp_path_factory.mktemp("j") / "x.json"
-    if lines and isinstance(value, list):
-        path.write_bytes(b"\n".join(orjson.dumps(v) for v in value) + b"\n")
-    else:
-        path.write_bytes(orjson.dumps(value))
-    try:
-        threads = read_file(path, fmt)
-    except InputError as exc:
-        assert "\n" not in str(exc)
-        return
-    for t in threads:
-        assert isinstance(t, Thread)
-        orjson.dumps(t.to_dict())
+    for t in read_any_json(tmp_path_factory.mktemp("j"), value, fmt, lines):
         if not t.comments:
             assert t.warnings  # never a silent zero
 

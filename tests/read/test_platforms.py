@@ -28,7 +28,7 @@ from discourse.read.source import Document
 from tests.support import export_render as render
 from tests.support import platform_render as prender
 from tests.support.paths import EXPORTS, THREADS
-from tests.support.trees import PROPERTY, summary, tree_of
+from tests.support.trees import PROPERTY, read_any_json, summary, tree_of
 
 FIXTURES = EXPORTS
 REAL = THREADS
@@ -527,19 +527,7 @@ MINE = ["telegram-json", "youtube-innertube-json", "youtube-api-json", "ytdlp-in
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(_JSON, st.sampled_from(MINE), st.booleans())
 def test_any_json_gives_threads_or_one_line_error(tmp_path_factory, value, fmt, lines):
-    path = tmp_path_factory.mktemp("j") / "x.json"
-    if lines and isinstance(value, list):
-        path.write_bytes(b"\n".join(orjson.dumps(v) for v in value) + b"\n")
-    else:
-        path.write_bytes(orjson.dumps(value))
-    try:
-        threads = read_file(path, fmt)
-    except InputError as exc:
-        assert "\n" not in str(exc)
-        return
-    for t in threads:
-        assert isinstance(t, Thread)
-        orjson.dumps(t.to_dict())
+    read_any_json(tmp_path_factory.mktemp("j"), value, fmt, lines)
 
 
 _CELLS = st.sampled_from(["", "x", "1", "0", "-1", "root", "c1", "a,b", 'q"q', "line\nbreak",
