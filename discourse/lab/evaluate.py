@@ -51,7 +51,8 @@ from discourse.classify.scoring import (
 )
 from discourse.errors import DataError
 from discourse.lab.baselines import BASELINES
-from discourse.labels import LABELS, STANCES
+from discourse.lab.select import restricted, stance_f1
+from discourse.labels import LABELS
 
 REAL_TEST = "real threads (test split)"
 HELD_OUT = "real threads (sources held out)"
@@ -92,20 +93,6 @@ def share_error(truth: pd.Series, proba: np.ndarray, groups: pd.Series,
             "counted": round(100 * float(np.mean(counted)), 1)}
 
 
-def stance_f1(truth: pd.Series, proba: np.ndarray) -> float | None:
-    """Agreement-vs-rebuttal macro-F1: the rows truly labelled one of the two stances,
-    decided between those two by probability."""
-    from discourse.classify.scoring import score
-
-    truth = np.asarray(truth, dtype=object)
-    rows = np.isin(truth, STANCES)
-    if not rows.any():
-        return None
-    columns = [LABELS.index(s) for s in STANCES]
-    pred = np.array(STANCES, dtype=object)[np.asarray(proba)[rows][:, columns].argmax(1)]
-    return round(score(list(truth[rows]), list(pred), list(STANCES))["macro_f1"], 4)
-
-
 def add_scores(ev: Evaluation, protocol: str, dataset: str, model: str, test: pd.DataFrame,
                proba: np.ndarray | None, pred: list[str], train_rows: int,
                labels: list[str] | None = None) -> dict[str, Any]:
@@ -122,12 +109,6 @@ def add_scores(ev: Evaluation, protocol: str, dataset: str, model: str, test: pd
             if "group" in test.columns:
                 result["share_error"] = share_error(test["label"], proba, test["group"])
     return result
-
-
-def restricted(proba: np.ndarray, labels: list[str]) -> list[str]:
-    """The most probable of ``labels`` per row (the decision on a two-label test set)."""
-    columns = [LABELS.index(label) for label in labels]
-    return list(np.array(labels, dtype=object)[np.asarray(proba)[:, columns].argmax(1)])
 
 
 def _baselines(ev: Evaluation, protocol: str, dataset: str, train: pd.DataFrame,

@@ -39,17 +39,30 @@ def dev_scores(y: Sequence[str], proba: np.ndarray,
                decision: Sequence[float] | None = None) -> dict[str, Any]:
     """Macro-F1 over the four labels (the decision of
     :func:`~discourse.classify.base.choose` on ``proba``, rows × 4) and agreement-vs-
-    rebuttal macro-F1 (the stance rows decided between the two stances)."""
+    rebuttal macro-F1 (:func:`stance_f1`)."""
     from discourse.classify.base import choose
 
     y = np.asarray(y, dtype=object)
     result = score(list(y), choose(proba, decision), list(LABELS))
-    stance = np.isin(y, STANCES)
-    columns = [LABELS.index(s) for s in STANCES]
-    avr = score(list(y[stance]), list(np.array(STANCES)[proba[stance][:, columns].argmax(1)]),
-                list(STANCES))
-    return {"macro_f1": result["macro_f1"], "stance_f1": avr["macro_f1"],
+    return {"macro_f1": result["macro_f1"], "stance_f1": stance_f1(y, proba),
             "per_class": {k: v["f1"] for k, v in result["per_class"].items()}}
+
+
+def restricted(proba: np.ndarray, labels: list[str]) -> list[str]:
+    """The most probable of ``labels`` per row (the decision on a two-label test set)."""
+    columns = [LABELS.index(label) for label in labels]
+    return list(np.array(labels, dtype=object)[np.asarray(proba)[:, columns].argmax(1)])
+
+
+def stance_f1(truth: Sequence[str], proba: np.ndarray) -> float | None:
+    """Agreement-vs-rebuttal macro-F1: the rows truly labelled one of the two stances,
+    decided between those two by probability."""
+    truth = np.asarray(truth, dtype=object)
+    rows = np.isin(truth, STANCES)
+    if not rows.any():
+        return None
+    pred = restricted(np.asarray(proba)[rows], list(STANCES))
+    return round(score(list(truth[rows]), pred, list(STANCES))["macro_f1"], 4)
 
 
 def calibrated_mix(stance: np.ndarray, linear: np.ndarray, weight: float,
